@@ -1,0 +1,3 @@
+from dynlint.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Monthly cost of DynamoDB tables: on-demand, provisioned and autoscaled."""

@@ -1,0 +1,119 @@
+"""The table model: what evaluation hands to rules, reports and the cost estimator.
+
+Every evaluated resource instance (a DynamoDB table, or a resource that rules and cost need
+beside it: autoscaling targets and policies, stream consumers, KMS keys, DAX clusters) is one
+:class:`ResourceInstance`. ``values`` has the shape of ``terraform show -json``'s resource
+``values``: nested blocks are lists of objects and an absent block is ``[]``; a value that is set
+but unknown until apply holds ``None`` there and its dotted path is listed in ``unknown``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+TABLE_TYPE = "aws_dynamodb_table"
+RELATED_TYPES = frozenset(
+    {
+        "aws_appautoscaling_target",
+        "aws_appautoscaling_policy",
+        "aws_lambda_event_source_mapping",
+        "aws_pipes_pipe",
+        "aws_kms_key",
+        "aws_kms_alias",
+        "aws_dax_cluster",
+        "aws_dynamodb_table_replica",
+        "aws_dynamodb_kinesis_streaming_destination",
+        "aws_dynamodb_contributor_insights",
+    }
+)
+MODELLED_TYPES = RELATED_TYPES | {TABLE_TYPE}
+
+Severity = Literal["error", "warning", "note"]
+
+
+class TraceStep(BaseModel):
+    """One hop on the way a value took: a module argument, a var file line, a default."""
+
+    file: str
+    line: int
+    note: str
+
+
+class ValueOrigin(BaseModel):
+    """Where a value was written: the line a person changes, and how it got here."""
+
+    file: str
+    line: int
+    trace: list[TraceStep] = Field(default_factory=list)
+
+
+class ResourceInstance(BaseModel):
+    """One evaluated resource instance of one evaluation (root module and environment variant)."""
+
+    address: str
+    type: str
+    module_address: str = ""
+    root: str
+    environment: str | None = None
+    environment_source: str | None = None
+    var_file: str | None = None
+    file: str
+    line: int
+    values: dict[str, Any]
+    unknown: list[str] = Field(default_factory=list)
+    origins: dict[str, ValueOrigin] = Field(default_factory=dict)
+    references: dict[str, list[str]] = Field(default_factory=dict)
+    lifecycle: dict[str, Any] = Field(default_factory=dict)
+
+    def is_unknown(self, path: str) -> bool:
+        """True when ``path`` (or a block that holds it) is set but unknown until apply."""
+        return any(path == u or path.startswith(u + ".") for u in self.unknown)
+
+    def origin(self, path: str) -> ValueOrigin | None:
+        """The origin of ``path`` or, failing that, of the nearest enclosing path that has one."""
+        parts = path.split(".")
+        while parts:
+            found = self.origins.get(".".join(parts))
+            if found is not None:
+                return found
+            parts.pop()
+        return None
+
+    def blocks(self, name: str) -> list[dict[str, Any]]:
+        """The instances of nested block ``name`` (``[]`` when absent or unknown)."""
+        found = self.values.get(name)
+        return found if isinstance(found, list) else []
+
+
+class Diagnostic(BaseModel):
+    """Something dynlint could not read or evaluate, or a note about what it skipped."""
+
+    severity: Severity
+    message: str
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    code: str | None = None
+    address: str | None = None
+    root: str | None = None
+
+
+class Inventory(BaseModel):
+    """All resource instances of a scan, with what could not be read or evaluated."""
+
+    resources: list[ResourceInstance] = Field(default_factory=list)
+    diagnostics: list[Diagnostic] = Field(default_factory=list)
+    files: int = 0
+
+    @property
+    def tables(self) -> list[ResourceInstance]:
+        return [r for r in self.resources if r.type == TABLE_TYPE]
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "error" and d.code is None]
+
+    def related(self, resource_type: str) -> list[ResourceInstance]:
+        return [r for r in self.resources if r.type == resource_type]

@@ -1,0 +1,1 @@
+"""Output formats: each module turns evaluated data into one kind of report."""
