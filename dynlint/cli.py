@@ -58,9 +58,7 @@ VarOption = Annotated[
     list[str] | None,
     typer.Option("--var", help="NAME=VALUE for every root module (repeatable)."),
 ]
-EnvOption = Annotated[
-    str | None, typer.Option("--env", help="The environment of every table (e.g. prod).")
-]
+EnvOption = Annotated[str | None, typer.Option("--env", help="The environment of every table (e.g. prod).")]
 
 
 @app.command()

@@ -1,0 +1,138 @@
+"""Finding the root modules of a scanned tree, and the var files that go with each.
+
+A directory holding ``.tf`` files is a module. A module that another module of the scan calls
+through a local ``source`` is evaluated through that call; every other module is a root.
+Files are read as text first: a directory whose text cannot call a module or define a
+DynamoDB-related resource is never parsed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dynlint.model import MODELLED_TYPES
+from dynlint.modules import SourceTree, is_configuration_file, is_var_file
+
+SKIPPED_DIRS = frozenset({".git", ".terraform", ".terragrunt-cache", "node_modules", "__pycache__"})
+_CALL_PATTERN = re.compile(r'^\s*module\s+"|"module"\s*:', re.MULTILINE)
+_RELEVANT_PATTERN = re.compile(
+    "|".join(sorted(MODELLED_TYPES)) + r'|^\s*module\s+"|"module"\s*:', re.MULTILINE
+)
+
+
+@dataclass
+class Root:
+    """A root module and its var files: auto-loaded ones, and one variant per other file."""
+
+    dir: Path
+    auto_var_files: list[Path] = field(default_factory=list)
+    variant_var_files: list[Path] = field(default_factory=list)
+
+
+@dataclass
+class Discovery:
+    roots: list[Root]
+    configuration_files: int
+
+
+def tree_top(path: Path) -> Path:
+    """The git work tree that holds ``path``, or ``path`` itself outside git."""
+    start = path if path.is_dir() else path.parent
+    for candidate in (start, *start.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return start
+
+
+def is_local_source(source: str) -> bool:
+    return source.startswith(("./", "../")) or source in (".", "..")
+
+
+def discover(scan_dir: Path, tree: SourceTree) -> Discovery:
+    module_texts, var_dirs = _walk(scan_dir)
+    called: set[Path] = set()
+    for directory, text in module_texts.items():
+        if _CALL_PATTERN.search(text):
+            called.update(_local_call_targets(directory, tree))
+    roots = [
+        Root(directory)
+        for directory, text in sorted(module_texts.items())
+        if directory not in called and _RELEVANT_PATTERN.search(text)
+    ]
+    _attach_var_files(roots, set(module_texts), var_dirs, scan_dir)
+    files = sum(text.count("\x00FILE") for text in module_texts.values())
+    return Discovery(roots=roots, configuration_files=files)
+
+
+def _walk(scan_dir: Path) -> tuple[dict[Path, str], dict[Path, list[Path]]]:
+    """Module directories with their files' text joined, and var files by directory."""
+    module_texts: dict[Path, str] = {}
+    var_dirs: dict[Path, list[Path]] = {}
+    for current, dirnames, filenames in os.walk(scan_dir):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIPPED_DIRS and not d.startswith("."))
+        directory = Path(current).resolve()
+        texts = []
+        for name in sorted(filenames):
+            path = directory / name
+            if is_configuration_file(path):
+                texts.append("\x00FILE" + _read_text(path))
+            elif is_var_file(path):
+                var_dirs.setdefault(directory, []).append(path)
+        if texts:
+            module_texts[directory] = "".join(texts)
+    return module_texts, var_dirs
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+def _local_call_targets(directory: Path, tree: SourceTree) -> list[Path]:
+    module = tree.module(directory)
+    targets = []
+    for call in module.calls.values():
+        source = call.body.attributes.get("source")
+        value = getattr(source.expr, "value", None) if source else None
+        if isinstance(value, str) and is_local_source(value):
+            targets.append((directory / value).resolve())
+    return targets
+
+
+def is_auto_loaded(path: Path) -> bool:
+    name = path.name
+    return name in ("terraform.tfvars", "terraform.tfvars.json") or name.endswith(
+        (".auto.tfvars", ".auto.tfvars.json")
+    )
+
+
+def _attach_var_files(
+    roots: list[Root], module_dirs: set[Path], var_dirs: dict[Path, list[Path]], scan_dir: Path
+) -> None:
+    """Var files beside a root belong to it; so do those in folders below it that hold no .tf."""
+    by_dir = {root.dir: root for root in roots}
+    top = scan_dir.resolve()
+    for directory, paths in sorted(var_dirs.items()):
+        owner = _owning_module(directory, module_dirs, top)
+        root = by_dir.get(owner) if owner else None
+        if root is None:
+            continue
+        for path in sorted(paths):
+            if directory == root.dir and is_auto_loaded(path):
+                root.auto_var_files.append(path)
+            elif not is_auto_loaded(path):
+                root.variant_var_files.append(path)
+
+
+def _owning_module(directory: Path, module_dirs: set[Path], top: Path) -> Path | None:
+    for candidate in (directory, *directory.parents):
+        if candidate in module_dirs:
+            return candidate
+        if candidate == top:
+            return None
+    return None

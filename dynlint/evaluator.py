@@ -1,0 +1,743 @@
+"""Evaluating a root module and the modules it calls, as ``terraform plan`` would.
+
+One :class:`Evaluation` is one root module with one set of variable values (an environment
+variant). Every module call becomes a :class:`ModuleInstance` (one per ``count``/``for_each``
+instance); names are resolved lazily, so only what a DynamoDB resource needs is ever evaluated,
+and a reference cycle is reported instead of looping. The result is one
+:class:`ResourceInstance` per instance of every resource type in ``MODELLED_TYPES``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dynlint.discover import is_local_source
+from dynlint.expressions import Scope, evaluate, iterate
+from dynlint.model import MODELLED_TYPES, Diagnostic, ResourceInstance, ValueOrigin
+from dynlint.modules import MODULE_META_ARGUMENTS, ModuleSource, SourceTree
+from dynlint.provenance import Provenance, trace_value
+from dynlint.schema import SCHEMAS, shape_values
+from dynlint.syntax import Attribute, Block, Body, Expr, GetAttr, Literal, Pos, Variable, traversal
+from dynlint.types import ANY, TypeSpec, convert, parse_type
+from dynlint.values import EvaluationError, Unknown, to_plain, unknown_paths
+
+RESOURCE_META_ARGUMENTS = frozenset({"count", "for_each", "provider", "depends_on"})
+IGNORED_BLOCKS = frozenset({"provisioner", "connection", "precondition", "postcondition"})
+COMPUTED_ONLY = "is known only after apply"
+
+
+@dataclass
+class GivenValue:
+    """A root variable value from a var file or ``--var``, with where it was written."""
+
+    value: Any
+    origin: Provenance
+
+
+@dataclass
+class Evaluation:
+    """Shared state of one root module evaluation."""
+
+    tree: SourceTree
+    top: Path
+    root_dir: Path
+    root: str
+    var_file: str | None
+    given: dict[str, GivenValue]
+    environment_resolver: Callable[[list[Any], Any], tuple[str | None, str | None]] | None = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    modules_json: dict[str, Path] | None = None
+    _reported: set[tuple[Any, ...]] = field(default_factory=set)
+
+    def report(
+        self,
+        severity: str,
+        message: str,
+        pos: Pos | None,
+        code: str | None = None,
+        address: str | None = None,
+    ) -> None:
+        key = (severity, message, pos, code, address)
+        if key in self._reported:
+            return
+        self._reported.add(key)
+        self.diagnostics.append(
+            Diagnostic(
+                severity=severity,  # type: ignore[arg-type]
+                message=message,
+                file=pos.file if pos else None,
+                line=pos.line if pos else None,
+                column=pos.column if pos else None,
+                code=code,
+                address=address,
+                root=self.root,
+            )
+        )
+
+    def environment_for(
+        self, module: ModuleInstance, values: dict[str, Any]
+    ) -> tuple[str | None, str | None]:
+        """The environment of a resource in ``module``, by the rules of the environments spec."""
+        if self.environment_resolver is None:
+            return None, None
+        return self.environment_resolver(environment_variables(module), values.get("tags"))
+
+    def registry_module_dir(self, key: str) -> Path | None:
+        if self.modules_json is None:
+            self.modules_json = _read_modules_json(self.root_dir)
+        return self.modules_json.get(key)
+
+
+ENVIRONMENT_VARIABLES = ("environment", "env", "stage", "environment_name")
+
+
+def environment_variables(module: ModuleInstance) -> list[Any]:
+    """Values of variables named like an environment: the root module's first, then inwards."""
+    chain = []
+    current: ModuleInstance | None = module
+    while current is not None:
+        chain.append(current)
+        caller = current.caller_scope
+        current = caller.module if caller is not None else None
+    found = []
+    for instance in [chain[-1], *chain[:-1]]:
+        for name in ENVIRONMENT_VARIABLES:
+            if name in instance.source.variables:
+                found.append(instance.variable(name, None))
+    return found
+
+
+def _read_modules_json(root_dir: Path) -> dict[str, Path]:
+    manifest = root_dir / ".terraform" / "modules" / "modules.json"
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    found = {}
+    for entry in data.get("Modules", []) if isinstance(data, dict) else []:
+        key, directory = entry.get("Key"), entry.get("Dir")
+        if isinstance(key, str) and key and isinstance(directory, str):
+            found[key] = (root_dir / directory).resolve()
+    return found
+
+
+def instance_suffix(key: Any) -> str:
+    if key is None:
+        return ""
+    if isinstance(key, int) and not isinstance(key, bool):
+        return f"[{key}]"
+    return f"[{json.dumps(str(key))}]"
+
+
+class Lazy:
+    """A memo of named values computed on demand, with cycle detection."""
+
+    def __init__(self, describe: Callable[[str], str]) -> None:
+        self.values: dict[str, tuple[Any, frozenset[str]]] = {}
+        self.in_progress: set[str] = set()
+        self.describe = describe
+
+    def get(self, name: str, compute: Callable[[set[str]], Any], refs: set[str] | None) -> Any:
+        if name not in self.values:
+            if name in self.in_progress:
+                raise EvaluationError(f"Cycle: {self.describe(name)} refers to itself")
+            self.in_progress.add(name)
+            collected: set[str] = set()
+            try:
+                value = compute(collected)
+            finally:
+                self.in_progress.discard(name)
+            self.values[name] = (value, frozenset(collected))
+        value, found = self.values[name]
+        if refs is not None:
+            refs.update(found)
+        return value
+
+
+class ResourceObject(dict):
+    """A resource instance as a reference sees it: configured arguments, others unknown."""
+
+    def __init__(self, values: dict[str, Any], address: str) -> None:
+        super().__init__(values)
+        self.address = address
+
+    def missing(self, name: str) -> Unknown:
+        return Unknown(f"{self.address}.{name} {COMPUTED_ONLY}")
+
+
+class ModuleInstance:
+    """One instance of one module: its variables, locals, resources, calls and outputs."""
+
+    def __init__(
+        self,
+        evaluation: Evaluation,
+        source: ModuleSource,
+        address: str,
+        call_path: tuple[str, ...],
+        inputs: dict[str, Attribute],
+        caller_scope: ModuleScope | None,
+        ancestry: tuple[Path, ...],
+    ) -> None:
+        self.evaluation = evaluation
+        self.source = source
+        self.address = address
+        self.call_path = call_path
+        self.inputs = inputs
+        self.caller_scope = caller_scope
+        self.ancestry = (*ancestry, source.dir)
+        self.variables = Lazy(lambda n: f"var.{n}")
+        self.locals = Lazy(lambda n: f"local.{n}")
+        self.resource_values = Lazy(lambda n: n)
+        self.calls = Lazy(lambda n: f"module.{n}")
+        self.resource_types = {rtype for rtype, _ in source.resources}
+
+    def prefix(self, name: str) -> str:
+        return f"{self.address}.{name}" if self.address else name
+
+    # Variables ---------------------------------------------------------------------------
+
+    def variable(self, name: str, refs: set[str] | None) -> Any:
+        if name not in self.source.variables:
+            raise EvaluationError(f'Reference to undeclared input variable "{name}"')
+        return self.variables.get(name, lambda found: self._variable_value(name, found), refs)
+
+    def variable_type(self, name: str) -> TypeSpec:
+        block = self.source.variables.get(name)
+        if block is None:
+            return ANY
+        return parse_type(_attr_expr(block, "type"), self._constant)
+
+    def _constant(self, expr: Expr) -> Any:
+        return evaluate(expr, ModuleScope(self, {}, None))
+
+    def _variable_value(self, name: str, refs: set[str]) -> Any:
+        block = self.source.variables[name]
+        value = self._given_value(name, refs)
+        default_expr = _attr_expr(block, "default")
+        if value is None and default_expr is not None and _literal_false(block, "nullable"):
+            value = self._constant(default_expr)
+        try:
+            return convert(value, self.variable_type(name))
+        except EvaluationError as error:
+            self.evaluation.report(
+                "note", f"var.{name}: {error}; treated as unknown", block.pos, address=self.address or None
+            )
+            return Unknown(f"var.{name} does not convert to its type")
+
+    def _given_value(self, name: str, refs: set[str]) -> Any:
+        block = self.source.variables[name]
+        if self.caller_scope is not None and name in self.inputs:
+            caller = self.caller_scope.with_refs(refs)
+            return safe_evaluate(self.inputs[name].expr, caller, self.evaluation)
+        if self.caller_scope is None and name in self.evaluation.given:
+            return self.evaluation.given[name].value
+        default_expr = _attr_expr(block, "default")
+        if default_expr is not None:
+            return safe_evaluate(default_expr, ModuleScope(self, {}, refs), self.evaluation)
+        return Unknown(f"var.{name} has no value")
+
+    # Locals ------------------------------------------------------------------------------
+
+    def local(self, name: str, refs: set[str] | None) -> Any:
+        attribute = self.source.locals.get(name)
+        if attribute is None:
+            raise EvaluationError(f'Reference to undeclared local value "{name}"')
+        return self.locals.get(
+            name, lambda found: evaluate(attribute.expr, ModuleScope(self, {}, found)), refs
+        )
+
+    # Resources ---------------------------------------------------------------------------
+
+    def resource(self, rtype: str, name: str, refs: set[str] | None) -> Any:
+        block = self.source.resources.get((rtype, name))
+        if block is None:
+            raise EvaluationError(f'Reference to undeclared resource "{rtype}.{name}"')
+        address = self.prefix(f"{rtype}.{name}")
+        if refs is not None:
+            refs.add(address)
+        return self.resource_values.get(
+            address, lambda found: self._resource_value(block, address, found), refs
+        )
+
+    def _resource_value(self, block: Block, address: str, refs: set[str]) -> Any:
+        instances = self.expand(block, ModuleScope(self, {}, refs))
+        if isinstance(instances, Unknown):
+            return instances
+        objects: dict[Any, Any] = {}
+        for key, bindings in instances:
+            scope = ModuleScope(self, bindings, refs)
+            values, _ = evaluate_body(block.body, scope, self.evaluation, RESOURCE_META_ARGUMENTS)
+            objects[key] = ResourceObject(values, address + instance_suffix(key))
+        if "count" in block.body.attributes:
+            return [objects[k] for k in sorted(objects)]
+        if "for_each" in block.body.attributes:
+            return objects
+        return objects.get(None, ResourceObject({}, address))
+
+    def expand(self, block: Block, scope: ModuleScope) -> list[tuple[Any, dict[str, Any]]] | Unknown:
+        """The instances of a resource or module block: (key, names bound in it)."""
+        attributes = block.body.attributes
+        if "count" in attributes:
+            return _count_instances(safe_evaluate(attributes["count"].expr, scope, self.evaluation))
+        if "for_each" in attributes:
+            return _for_each_instances(safe_evaluate(attributes["for_each"].expr, scope, self.evaluation))
+        return [(None, {})]
+
+    # Module calls ------------------------------------------------------------------------
+
+    def module_call(self, name: str, refs: set[str] | None) -> Any:
+        if name not in self.source.calls:
+            raise EvaluationError(f'Reference to undeclared module "{name}"')
+        children = self.children(name, refs)
+        if isinstance(children, Unknown):
+            return children
+        block = self.source.calls[name]
+        outputs = {key: child.outputs(refs) for key, child in children}
+        if "count" in block.body.attributes:
+            return [outputs[k] for k in sorted(outputs)]
+        if "for_each" in block.body.attributes:
+            return outputs
+        return outputs.get(None, Unknown(f"module.{name} was not evaluated"))
+
+    def children(self, name: str, refs: set[str] | None) -> list[tuple[Any, ModuleInstance]] | Unknown:
+        return self.calls.get(name, lambda found: self._instantiate(name, found), refs)
+
+    def _instantiate(self, name: str, refs: set[str]) -> list[tuple[Any, ModuleInstance]] | Unknown:
+        block = self.source.calls[name]
+        call_address = self.prefix(f"module.{name}")
+        source = self._called_source(name, block, call_address)
+        if source is None:
+            return Unknown(f"{call_address} was not evaluated")
+        self._check_arguments(block, source, call_address)
+        instances = self.expand(block, ModuleScope(self, {}, refs))
+        if isinstance(instances, Unknown):
+            self.evaluation.report(
+                "note",
+                f"{call_address} was not evaluated: its count or for_each is not known before apply",
+                block.pos,
+                address=call_address,
+            )
+            return instances
+        inputs = {k: v for k, v in block.body.attributes.items() if k not in MODULE_META_ARGUMENTS}
+        return [
+            (
+                key,
+                ModuleInstance(
+                    self.evaluation,
+                    source,
+                    call_address + instance_suffix(key),
+                    (*self.call_path, name),
+                    inputs,
+                    ModuleScope(self, bindings, None),
+                    self.ancestry,
+                ),
+            )
+            for key, bindings in instances
+        ]
+
+    def _called_source(self, name: str, block: Block, call_address: str) -> ModuleSource | None:
+        evaluation = self.evaluation
+        source_attr = block.body.attributes.get("source")
+        source = source_attr.expr.value if source_attr and isinstance(source_attr.expr, Literal) else None
+        where = source_attr.pos if source_attr else block.pos
+        if not isinstance(source, str) or not source:
+            evaluation.report(
+                "error",
+                f"{call_address} has no literal `source`: it cannot be evaluated",
+                where,
+                code="DL061",
+                address=call_address,
+            )
+            return None
+        if is_local_source(source):
+            directory = (self.source.dir / source).resolve()
+            problem = _local_source_problem(directory, evaluation.top, source)
+        else:
+            found = evaluation.registry_module_dir(".".join((*self.call_path, name)))
+            if found is None:
+                evaluation.report(
+                    "note",
+                    f"{call_address} (source {source!r}) was not evaluated: run `terraform init` so that "
+                    f".terraform/modules/modules.json names its directory (dynlint never downloads)",
+                    where,
+                    address=call_address,
+                )
+                return None
+            directory, problem = found, None if found.is_dir() else f"{found} does not exist"
+        if problem is None and directory in self.ancestry:
+            problem = f"module cycle: {source!r} calls a module that is already being evaluated"
+        if problem is not None:
+            evaluation.report(
+                "error", f"{call_address}: {problem}", where, code="DL061", address=call_address
+            )
+            return None
+        return evaluation.tree.module(directory)
+
+    def _check_arguments(self, block: Block, source: ModuleSource, call_address: str) -> None:
+        for argument, attribute in block.body.attributes.items():
+            if argument not in MODULE_META_ARGUMENTS and argument not in source.variables:
+                self.evaluation.report(
+                    "error",
+                    f'{call_address} passes "{argument}", which the module at {source.display_dir} '
+                    "does not declare",
+                    attribute.pos,
+                    code="DL061",
+                    address=call_address,
+                )
+        for variable, declaration in source.variables.items():
+            if variable not in block.body.attributes and _attr_expr(declaration, "default") is None:
+                self.evaluation.report(
+                    "error",
+                    f'{call_address} does not set the required variable "{variable}" '
+                    f"(declared at {declaration.pos.file}:{declaration.pos.line})",
+                    block.pos,
+                    code="DL061",
+                    address=call_address,
+                )
+
+    # Outputs -----------------------------------------------------------------------------
+
+    def outputs(self, refs: set[str] | None) -> dict[str, Any]:
+        values = {}
+        for name, block in self.source.outputs.items():
+            expr = _attr_expr(block, "value")
+            values[name] = self.locals.get(
+                f"output {name}",
+                lambda found, e=expr: (
+                    safe_evaluate(e, ModuleScope(self, {}, found), self.evaluation) if e is not None else None
+                ),
+                refs,
+            )
+        return values
+
+
+def _local_source_problem(directory: Path, top: Path, source: str) -> str | None:
+    if directory != top and top not in directory.parents:
+        return f"local source {source!r} leaves the scanned repository ({top}); dynlint does not follow it"
+    if not directory.is_dir():
+        return f"local source {source!r} does not exist"
+    return None
+
+
+def _count_instances(value: Any) -> list[tuple[Any, dict[str, Any]]] | Unknown:
+    if isinstance(value, Unknown):
+        return value
+    if value is None:
+        raise EvaluationError("Invalid count argument: count is null")
+    from dynlint.functions import to_number
+
+    count = to_number(value)
+    if isinstance(count, Unknown):
+        return count
+    return [(i, {"count": {"index": i}}) for i in range(int(count))]
+
+
+def _for_each_instances(value: Any) -> list[tuple[Any, dict[str, Any]]] | Unknown:
+    if isinstance(value, Unknown):
+        return value
+    if value is None:
+        raise EvaluationError("Invalid for_each argument: for_each is null")
+    if isinstance(value, list):
+        if any(isinstance(v, Unknown) for v in value):
+            return Unknown("a for_each key is unknown")
+        keys = sorted({str(v) for v in value})
+        return [(k, {"each": {"key": k, "value": k}}) for k in keys]
+    return [(k, {"each": {"key": k, "value": v}}) for k, v in iterate(value)]
+
+
+def _attr_expr(block: Block, name: str) -> Expr | None:
+    attribute = block.body.attributes.get(name)
+    return attribute.expr if attribute else None
+
+
+def _literal_false(block: Block, name: str) -> bool:
+    expr = _attr_expr(block, name)
+    return isinstance(expr, Literal) and expr.value is False
+
+
+_ROOT_NAMES = frozenset({"var", "local", "module", "data", "path", "terraform", "self", "count", "each"})
+
+
+class ModuleScope(Scope):
+    """Names as a module instance sees them, plus ``each``/``count`` bindings."""
+
+    def __init__(
+        self,
+        module: ModuleInstance,
+        bindings: dict[str, Any],
+        refs: set[str] | None,
+        iterators: dict[str, tuple[Expr, Any, ModuleScope]] | None = None,
+    ) -> None:
+        self.module = module
+        self.bindings = bindings
+        self.refs = refs
+        self.iterators = iterators or {}
+
+    def with_refs(self, refs: set[str] | None) -> ModuleScope:
+        return ModuleScope(self.module, self.bindings, refs, self.iterators)
+
+    def bind(self, name: str, value: Any, origin: tuple[Expr, Any, ModuleScope]) -> ModuleScope:
+        """This scope with one more name: a dynamic block's iterator."""
+        return ModuleScope(
+            self.module, {**self.bindings, name: value}, self.refs, {**self.iterators, name: origin}
+        )
+
+    def resolve(self, name: str, expr: Variable) -> Any:
+        if name in self.bindings:
+            return self.bindings[name]
+        module = self.module
+        if name == "path":
+            return {"module": module.source.display_dir, "root": module.evaluation.root, "cwd": "."}
+        if name == "terraform":
+            return {"workspace": "default"}
+        if name == "data":
+            return Unknown("a data source is read only at apply")
+        if name == "self":
+            return Unknown("self")
+        if name in ("each", "count"):
+            raise EvaluationError(f'Reference to "{name}" in a block that has no {name} argument')
+        if name == "var":
+            return {n: module.variable(n, self.refs) for n in module.source.variables}
+        if name == "local":
+            return {n: module.local(n, self.refs) for n in module.source.locals}
+        raise EvaluationError(f'Reference to unknown name "{name}"')
+
+    def resolve_attribute(self, target: Expr, name: str, expr: GetAttr) -> tuple[bool, Any]:
+        if not isinstance(target, Variable) or target.name in self.bindings:
+            return self._resolve_data(target, name)
+        root = target.name
+        module = self.module
+        if root == "var":
+            return True, module.variable(name, self.refs)
+        if root == "local":
+            return True, module.local(name, self.refs)
+        if root == "module":
+            return True, module.module_call(name, self.refs)
+        if root not in _ROOT_NAMES and root in module.resource_types:
+            return True, module.resource(root, name, self.refs)
+        if root not in _ROOT_NAMES and "_" in root:
+            raise EvaluationError(f'Reference to undeclared resource "{root}.{name}"')
+        return False, None
+
+    def _resolve_data(self, target: Expr, name: str) -> tuple[bool, Any]:
+        path = traversal(target)
+        if path and path[0] == "data" and path[0] not in self.bindings:
+            return True, Unknown(f"{'.'.join([*path, name])}: a data source is read only at apply")
+        return False, None
+
+    def note_index(self, target: Expr, key: Any) -> None:
+        if self.refs is None or isinstance(key, Unknown):
+            return
+        path = traversal(target)
+        if path and len(path) == 2 and path[0] in self.module.resource_types and path[0] not in self.bindings:
+            self.refs.add(self.module.prefix(f"{path[0]}.{path[1]}") + instance_suffix(key))
+
+
+def safe_evaluate(expr: Expr, scope: Scope, evaluation: Evaluation) -> Any:
+    """Evaluate; an expression Terraform would reject becomes unknown, with a note."""
+    try:
+        return evaluate(expr, scope)
+    except EvaluationError as error:
+        evaluation.report(
+            "note", f"could not evaluate this expression: {error}; treated as unknown", expr.pos
+        )
+        return Unknown(str(error))
+    except RecursionError:
+        evaluation.report("note", "expression nested too deeply; treated as unknown", expr.pos)
+        return Unknown("too deep")
+
+
+def evaluate_body(
+    body: Body,
+    scope: ModuleScope,
+    evaluation: Evaluation,
+    skip: frozenset[str],
+    origins: dict[str, ValueOrigin] | None = None,
+    prefix: str = "",
+    references: dict[str, list[str]] | None = None,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A block body's values (nested blocks as lists) and its lifecycle settings.
+
+    With ``origins``, also records where each value came from, by dotted path; with
+    ``references``, which resources each top-level argument referred to.
+    """
+    values: dict[str, Any] = {}
+    lifecycle: dict[str, Any] = {}
+    for name, attribute in body.attributes.items():
+        if name in skip:
+            continue
+        refs: set[str] = set()
+        values[name] = safe_evaluate(attribute.expr, scope.with_refs(refs), evaluation)
+        if references is not None and refs:
+            references[prefix + name] = sorted(refs)
+        if origins is not None:
+            origins[prefix + name] = trace_value(attribute, scope)
+    for block in body.blocks:
+        if block.type == "lifecycle":
+            lifecycle = _lifecycle(block)
+        elif block.type == "dynamic" and block.labels:
+            _expand_dynamic(block, scope, evaluation, values, origins, prefix)
+        elif block.type not in IGNORED_BLOCKS:
+            path = f"{prefix}{block.type}.{_count_blocks(values, block.type)}"
+            _record(origins, path, block.pos)
+            nested, _ = evaluate_body(block.body, scope, evaluation, frozenset(), origins, path + ".")
+            _append_block(values, block.type, nested)
+    return values, lifecycle
+
+
+def _count_blocks(values: dict[str, Any], name: str) -> int:
+    existing = values.get(name)
+    return len(existing) if isinstance(existing, list) else 0
+
+
+def _record(origins: dict[str, ValueOrigin] | None, path: str, pos: Pos) -> None:
+    if origins is not None:
+        origins[path] = ValueOrigin(file=pos.file, line=pos.line)
+
+
+def _append_block(values: dict[str, Any], name: str, block_values: Any) -> None:
+    existing = values.setdefault(name, [])
+    if isinstance(existing, list):
+        existing.append(block_values)
+
+
+def _expand_dynamic(
+    block: Block,
+    scope: ModuleScope,
+    evaluation: Evaluation,
+    values: dict[str, Any],
+    origins: dict[str, ValueOrigin] | None,
+    prefix: str,
+) -> None:
+    name = block.labels[0]
+    content = block.body.first_block("content")
+    for_each = block.body.attributes.get("for_each")
+    if content is None or for_each is None:
+        return
+    collection = safe_evaluate(for_each.expr, scope, evaluation)
+    _record(origins, prefix + name, block.pos)
+    if collection is None:
+        evaluation.report("note", f"dynamic {name!r}: for_each is null; treated as unknown", for_each.pos)
+        collection = Unknown("null for_each")
+    if isinstance(collection, Unknown):
+        values[name] = Unknown(f"the for_each of dynamic {name!r} is unknown")
+        return
+    iterator = _iterator_name(block) or name
+    values.setdefault(name, [])
+    for key, item in iterate(collection if isinstance(collection, (list, dict)) else [collection]):
+        inner = scope.bind(iterator, {"key": key, "value": item}, (for_each.expr, key, scope))
+        path = f"{prefix}{name}.{_count_blocks(values, name)}"
+        _record(origins, path, content.pos)
+        nested, _ = evaluate_body(content.body, inner, evaluation, frozenset(), origins, path + ".")
+        _append_block(values, name, nested)
+
+
+def _iterator_name(block: Block) -> str | None:
+    attribute = block.body.attributes.get("iterator")
+    if attribute is None:
+        return None
+    path = traversal(attribute.expr)
+    return path[0] if path else None
+
+
+def _lifecycle(block: Block) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    ignore = block.body.attributes.get("ignore_changes")
+    if ignore is not None:
+        items = getattr(ignore.expr, "items", None)
+        if items is None:
+            path = traversal(ignore.expr)
+            found["ignore_changes"] = "all" if path == ["all"] else []
+        else:
+            found["ignore_changes"] = [".".join(p) for p in map(_ignore_path, items) if p]
+    prevent = block.body.attributes.get("prevent_destroy")
+    if prevent is not None and isinstance(prevent.expr, Literal):
+        found["prevent_destroy"] = prevent.expr.value
+    return found
+
+
+def _ignore_path(expr: Expr) -> list[str] | None:
+    if isinstance(expr, Literal) and isinstance(expr.value, str):
+        return [expr.value]
+    return traversal(expr)
+
+
+# Collecting resource instances -----------------------------------------------------------
+
+
+def collect_resources(module: ModuleInstance) -> list[ResourceInstance]:
+    """Every modelled resource instance in ``module`` and the modules it calls."""
+    found: list[ResourceInstance] = []
+    evaluation = module.evaluation
+    for (rtype, name), block in module.source.resources.items():
+        if rtype in MODELLED_TYPES:
+            found.extend(_resource_instances(module, rtype, name, block))
+    for call_name in module.source.calls:
+        try:
+            children = module.children(call_name, None)
+        except EvaluationError as error:
+            evaluation.report("error", str(error), module.source.calls[call_name].pos, code="DL061")
+            continue
+        if isinstance(children, Unknown):
+            continue
+        for _, child in children:
+            found.extend(collect_resources(child))
+    return found
+
+
+def _resource_instances(
+    module: ModuleInstance, rtype: str, name: str, block: Block
+) -> list[ResourceInstance]:
+    evaluation = module.evaluation
+    address = module.prefix(f"{rtype}.{name}")
+    instances = module.expand(block, ModuleScope(module, {}, None))
+    if isinstance(instances, Unknown):
+        evaluation.report(
+            "note",
+            f"{address} was not evaluated: its count or for_each is not known before apply",
+            block.pos,
+            address=address,
+        )
+        return []
+    results = []
+    for key, bindings in instances:
+        results.append(_resource_instance(module, rtype, block, address + instance_suffix(key), bindings))
+    return results
+
+
+def _resource_instance(
+    module: ModuleInstance, rtype: str, block: Block, address: str, bindings: dict[str, Any]
+) -> ResourceInstance:
+    evaluation = module.evaluation
+    iterators = {}
+    for_each = block.body.attributes.get("for_each")
+    if for_each is not None and "each" in bindings:
+        iterators["each"] = (for_each.expr, bindings["each"]["key"], ModuleScope(module, {}, None))
+    references: dict[str, list[str]] = {}
+    origins: dict[str, ValueOrigin] = {}
+    scope = ModuleScope(module, bindings, None, iterators)
+    values, lifecycle = evaluate_body(
+        block.body, scope, evaluation, RESOURCE_META_ARGUMENTS, origins, "", references
+    )
+    shape_values(values, SCHEMAS.get(rtype))
+    environment, environment_source = evaluation.environment_for(module, values)
+    return ResourceInstance(
+        address=address,
+        type=rtype,
+        module_address=module.address,
+        root=evaluation.root,
+        environment=environment,
+        environment_source=environment_source,
+        var_file=evaluation.var_file,
+        file=block.pos.file,
+        line=block.pos.line,
+        values=to_plain(values),
+        unknown=unknown_paths(values),
+        origins=origins,
+        references=references,
+        lifecycle=lifecycle,
+    )

@@ -1,0 +1,112 @@
+"""Terraform module directories, parsed once each and indexed by what they declare."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dynlint.model import Diagnostic
+from dynlint.parser import ParseError, parse_file
+from dynlint.syntax import Attribute, Block, Comment, File
+
+MODULE_META_ARGUMENTS = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
+
+
+def is_configuration_file(path: Path) -> bool:
+    name = path.name
+    return name.endswith((".tf", ".tf.json")) and not name.startswith(".")
+
+
+def is_var_file(path: Path) -> bool:
+    return path.name.endswith((".tfvars", ".tfvars.json"))
+
+
+@dataclass
+class ModuleSource:
+    """Everything one module directory declares."""
+
+    dir: Path
+    display_dir: str
+    files: list[File] = field(default_factory=list)
+    variables: dict[str, Block] = field(default_factory=dict)
+    locals: dict[str, Attribute] = field(default_factory=dict)
+    outputs: dict[str, Block] = field(default_factory=dict)
+    calls: dict[str, Block] = field(default_factory=dict)
+    resources: dict[tuple[str, str], Block] = field(default_factory=dict)
+    data: dict[tuple[str, str], Block] = field(default_factory=dict)
+
+    @property
+    def comments(self) -> list[Comment]:
+        return [c for f in self.files for c in f.comments]
+
+    def add(self, parsed: File) -> None:
+        self.files.append(parsed)
+        for block in parsed.body.blocks:
+            self._index(block)
+
+    def _index(self, block: Block) -> None:
+        if block.type == "variable" and block.labels:
+            self.variables[block.labels[0]] = block
+        elif block.type == "locals":
+            self.locals.update(block.body.attributes)
+        elif block.type == "output" and block.labels:
+            self.outputs[block.labels[0]] = block
+        elif block.type == "module" and block.labels:
+            self.calls[block.labels[0]] = block
+        elif block.type == "resource" and len(block.labels) == 2:
+            self.resources[(block.labels[0], block.labels[1])] = block
+        elif block.type == "data" and len(block.labels) == 2:
+            self.data[(block.labels[0], block.labels[1])] = block
+
+
+class SourceTree:
+    """Reads and parses files on demand, each at most once per scan."""
+
+    def __init__(self, cwd: Path) -> None:
+        self.cwd = cwd
+        self.diagnostics: list[Diagnostic] = []
+        self._files: dict[Path, File | None] = {}
+        self._modules: dict[Path, ModuleSource] = {}
+
+    def display(self, path: Path) -> str:
+        try:
+            relative = os.path.relpath(path, self.cwd)
+        except ValueError:
+            relative = str(path)
+        return relative.replace(os.sep, "/")
+
+    @property
+    def parsed_files(self) -> int:
+        return len(self._files)
+
+    def parse(self, path: Path) -> File | None:
+        """The parsed file, or None after recording a parse error (reported once)."""
+        path = path.resolve()
+        if path not in self._files:
+            try:
+                self._files[path] = parse_file(path, self.display(path))
+            except ParseError as error:
+                self._files[path] = None
+                self.diagnostics.append(
+                    Diagnostic(
+                        severity="error",
+                        file=error.file,
+                        line=error.line,
+                        column=error.column,
+                        message=error.reason,
+                    )
+                )
+        return self._files[path]
+
+    def module(self, directory: Path) -> ModuleSource:
+        directory = directory.resolve()
+        found = self._modules.get(directory)
+        if found is None:
+            found = ModuleSource(directory, self.display(directory))
+            for path in sorted(p for p in directory.iterdir() if p.is_file() and is_configuration_file(p)):
+                parsed = self.parse(path)
+                if parsed is not None:
+                    found.add(parsed)
+            self._modules[directory] = found
+        return found

@@ -1,0 +1,572 @@
+"""HCL text to dynlint's syntax tree: the one module that knows the parser library.
+
+python-hcl2 parses into a typed tree of rule objects with positions; this layer converts that
+tree into :mod:`dynlint.syntax` nodes and keeps every comment with its line. Nothing above this
+module imports python-hcl2 or lark, so the parser can be measured or replaced on its own.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import hcl2
+from hcl2.rules import (
+    base,
+    containers,
+    directives,
+    expressions,
+    for_expressions,
+    functions,
+    indexing,
+    literal_rules,
+    strings,
+    whitespace,
+)
+from hcl2.rules.abstract import LarkRule, LarkToken
+from hcl2.utils import process_escape_sequences
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from dynlint.syntax import (
+    Attribute,
+    BinaryOp,
+    Block,
+    Body,
+    Call,
+    Comment,
+    Conditional,
+    Expr,
+    File,
+    ForExpr,
+    GetAttr,
+    Index,
+    Literal,
+    ObjectExpr,
+    ObjectItem,
+    Pos,
+    Splat,
+    SplatStep,
+    Template,
+    TemplateFor,
+    TemplateIf,
+    TupleExpr,
+    UnaryOp,
+    Variable,
+)
+
+
+class ParseError(Exception):
+    """A file that is not valid HCL (or JSON), with where it stops making sense."""
+
+    def __init__(self, file: str, line: int, column: int, reason: str) -> None:
+        super().__init__(f"{file}:{line}:{column}: {reason}")
+        self.file = file
+        self.line = line
+        self.column = column
+        self.reason = reason
+
+
+def parse_file(path: Path, display_path: str) -> File:
+    """Parse one ``.tf``/``.tfvars`` file (or their ``.json`` forms)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise ParseError(display_path, 1, 1, f"the file is not UTF-8 text ({error.reason})") from None
+    except OSError as error:
+        raise ParseError(display_path, 1, 1, f"cannot read the file ({error.strerror})") from None
+    if path.suffix == ".json":
+        return parse_json_text(text, display_path)
+    return parse_text(text, display_path)
+
+
+def parse_text(text: str, display_path: str) -> File:
+    """Parse HCL source text."""
+    try:
+        tree = hcl2.parses(text)
+    except UnexpectedInput as error:
+        raise ParseError(display_path, *_error_position(error, text), _describe(error)) from None
+    converter = _Converter(display_path)
+    body = converter.body(tree.body)
+    return File(path=display_path, body=body, comments=converter.comments)
+
+
+def parse_expression(text: str, pos: Pos) -> Expr:
+    """Parse a lone expression written at ``pos`` (used for heredoc interpolations)."""
+    try:
+        tree = hcl2.parses(f"x = {text}\n")
+    except UnexpectedInput:
+        raise ParseError(pos.file, pos.line, pos.column, f"invalid expression {text!r}") from None
+    attribute = tree.body.children[0]
+    if isinstance(attribute, whitespace.NewLineOrCommentRule):
+        attribute = tree.body.children[1]
+    converter = _Converter(pos.file, line_offset=pos.line - 1)
+    return converter.expr(attribute.expression)
+
+
+def _error_position(error: UnexpectedInput, text: str) -> tuple[int, int]:
+    line = getattr(error, "line", None)
+    column = getattr(error, "column", None)
+    if not isinstance(line, int) or line < 1:
+        line = text.count("\n") + 1
+        column = 1
+    return line, column if isinstance(column, int) and column > 0 else 1
+
+
+def _describe(error: UnexpectedInput) -> str:
+    if isinstance(error, UnexpectedEOF):
+        return "the file ends in the middle of an expression or block (a missing `}` or `]`?)"
+    if isinstance(error, UnexpectedToken):
+        token = str(error.token).strip() or "end of line"
+        if error.token.type == "$END":
+            return "the file ends in the middle of an expression or block (a missing `}` or `]`?)"
+        return f"unexpected {token[:40]!r}: this is not valid HCL here"
+    if isinstance(error, UnexpectedCharacters):
+        return f"unexpected character {error.char!r}: this is not valid HCL here"
+    return "this is not valid HCL"
+
+
+_STRIP_INDENT = re.compile(r"^[ \t]*")
+
+
+class _Converter:
+    """Turns python-hcl2's rule tree into syntax nodes, collecting comments on the way."""
+
+    def __init__(self, file: str, line_offset: int = 0) -> None:
+        self.file = file
+        self.line_offset = line_offset
+        self.comments: list[Comment] = []
+
+    def pos(self, rule: Any) -> Pos:
+        meta = getattr(rule, "_meta", None)
+        line = getattr(meta, "line", None) or 1
+        column = getattr(meta, "column", None) or 1
+        return Pos(self.file, line + self.line_offset, column)
+
+    def end_line(self, rule: Any) -> int:
+        meta = getattr(rule, "_meta", None)
+        return (getattr(meta, "end_line", None) or getattr(meta, "line", None) or 1) + self.line_offset
+
+    # Structure -----------------------------------------------------------------------------
+
+    def body(self, rule: base.BodyRule) -> Body:
+        body = Body()
+        for child in rule.children:
+            if isinstance(child, base.AttributeRule):
+                name = self.name_of(child.identifier)
+                body.attributes[name] = Attribute(
+                    name, self.expr(child.expression), self.pos(child), self.end_line(child)
+                )
+            elif isinstance(child, base.BlockRule):
+                body.blocks.append(self.block(child))
+            elif isinstance(child, whitespace.NewLineOrCommentRule):
+                self.collect_comments(child)
+        return body
+
+    def block(self, rule: base.BlockRule) -> Block:
+        children = [c for c in rule.children if c is not None]
+        block_type = self.name_of(children[0])
+        labels = [self.label(c) for c in rule.labels[1:]] if rule.labels else []
+        return Block(block_type, labels, self.body(rule.body), self.pos(rule), self.end_line(rule))
+
+    def label(self, rule: Any) -> str:
+        if isinstance(rule, strings.StringRule):
+            return "".join(self.literal_text(p) for p in rule.string_parts)
+        return self.name_of(rule)
+
+    def name_of(self, rule: Any) -> str:
+        if isinstance(rule, literal_rules.TokenRule):
+            return str(rule.token.value)
+        if isinstance(rule, LarkToken):
+            return str(rule.value)
+        return str(rule.serialize())
+
+    def literal_text(self, part: Any) -> str:
+        content = part.content if isinstance(part, strings.StringPartRule) else part
+        return process_escape_sequences(str(content.value)) if isinstance(content, LarkToken) else ""
+
+    def collect_comments(self, rule: whitespace.NewLineOrCommentRule) -> None:
+        pos = self.pos(rule)
+        line, column = pos.line, pos.column
+        for token in rule.children:
+            text = str(token.value)
+            stripped = text.strip()
+            if stripped.startswith(("#", "//", "/*")):
+                self.comments.append(Comment(stripped, Pos(self.file, line, column)))
+            newlines = text.count("\n")
+            if newlines:
+                line += newlines
+                column = len(_STRIP_INDENT.match(text.rsplit("\n", 1)[1]).group(0)) + 1
+            else:
+                column += len(text)
+
+    # Expressions ---------------------------------------------------------------------------
+
+    def expr(self, rule: Any) -> Expr:
+        self.collect_inline_comments(rule)
+        method = getattr(self, f"expr_{type(rule).__name__}", None)
+        if method is None:
+            raise ParseError(*self._where(rule), f"unsupported expression {type(rule).__name__}")
+        return method(rule)
+
+    def _where(self, rule: Any) -> tuple[str, int, int]:
+        pos = self.pos(rule)
+        return pos.file, pos.line, pos.column
+
+    def collect_inline_comments(self, rule: Any) -> None:
+        if isinstance(rule, LarkRule):
+            for child in rule.children:
+                if isinstance(child, whitespace.NewLineOrCommentRule):
+                    self.collect_comments(child)
+
+    def expr_ExprTermRule(self, rule: expressions.ExprTermRule) -> Expr:
+        return self.expr(rule.expression)
+
+    def expr_IdentifierRule(self, rule: literal_rules.IdentifierRule) -> Expr:
+        return Variable(str(rule.token.value), self.pos(rule))
+
+    def expr_KeywordRule(self, rule: literal_rules.KeywordRule) -> Expr:
+        return Variable(str(rule.token.value), self.pos(rule))
+
+    def expr_LiteralValueRule(self, rule: literal_rules.LiteralValueRule) -> Expr:
+        text = str(rule.token.value)
+        return Literal({"true": True, "false": False, "null": None}[text], self.pos(rule))
+
+    def expr_IntLitRule(self, rule: literal_rules.IntLitRule) -> Expr:
+        return Literal(int(str(rule.token.value)), self.pos(rule))
+
+    def expr_FloatLitRule(self, rule: literal_rules.FloatLitRule) -> Expr:
+        value = float(str(rule.token.value))
+        return Literal(int(value) if value.is_integer() else value, self.pos(rule))
+
+    def expr_StringRule(self, rule: strings.StringRule) -> Expr:
+        return self.template(rule.string_parts, self.pos(rule))
+
+    def expr_TemplateStringRule(self, rule: Any) -> Expr:
+        raw = str(rule.children[0].value)
+        return Literal(process_escape_sequences(raw[2:-2]), self.pos(rule))
+
+    def template(self, parts: list[Any], pos: Pos) -> Expr:
+        converted = [self.template_part(p) for p in parts]
+        if all(isinstance(p, Literal) for p in converted):
+            return Literal("".join(str(p.value) for p in converted), pos)  # type: ignore[attr-defined]
+        if len(converted) == 1 and not isinstance(converted[0], (TemplateIf, TemplateFor)):
+            # "${x}" alone yields x itself, not its string form, as in Terraform.
+            return converted[0]
+        return Template(converted, pos)
+
+    def template_part(self, part: Any) -> Expr:
+        content = part.content if isinstance(part, strings.StringPartRule) else part
+        if isinstance(content, strings.InterpolationRule):
+            return self.expr(content.expression)
+        if isinstance(content, directives.TemplateIfRule):
+            return self.template_if(content)
+        if isinstance(content, directives.TemplateForRule):
+            return self.template_for(content)
+        if isinstance(content, LarkToken):
+            text = str(content.value)
+            kind = content.lark_name()
+            if kind == "ESCAPED_INTERPOLATION" or kind == "ESCAPED_DIRECTIVE":
+                text = text[1:]
+            else:
+                text = process_escape_sequences(text)
+            return Literal(text, self.pos(part))
+        raise ParseError(*self._where(part), "unsupported template part")
+
+    def template_if(self, rule: directives.TemplateIfRule) -> Expr:
+        start = rule.children[0]
+        then_parts: list[Expr] = []
+        else_parts: list[Expr] = []
+        target = then_parts
+        for child in rule.children[1:-1]:
+            if isinstance(child, directives.TemplateElseRule):
+                target = else_parts
+            else:
+                target.append(self.template_part(child))
+        return TemplateIf(self.expr(start.condition), then_parts, else_parts, self.pos(rule))
+
+    def template_for(self, rule: directives.TemplateForRule) -> Expr:
+        start = rule.children[0]
+        parts = [self.template_part(c) for c in rule.children[1:-1]]
+        names = [self.name_of(c) for c in start.children if isinstance(c, literal_rules.IdentifierRule)]
+        key_var, value_var = (names[0], names[1]) if len(names) > 1 else (None, names[0])
+        return TemplateFor(key_var, value_var, self.expr(start.collection), parts, self.pos(rule))
+
+    def expr_HeredocTemplateRule(self, rule: strings.HeredocTemplateRule) -> Expr:
+        options = hcl2.SerializationOptions(strip_string_quotes=True, preserve_heredocs=False)
+        text = rule.serialize(options)
+        # Terraform keeps the newline that ends the last line of a heredoc.
+        return self.heredoc(f"{text}\n" if text else text, self.pos(rule))
+
+    expr_HeredocTrimTemplateRule = expr_HeredocTemplateRule
+
+    def heredoc(self, text: str, pos: Pos) -> Expr:
+        if "${" not in text and "%{" not in text:
+            return Literal(text.replace("$${", "${").replace("%%{", "%{"), pos)
+        parts: list[Expr] = []
+        for literal, expression in _split_interpolations(text):
+            if literal:
+                parts.append(Literal(literal, pos))
+            if expression is not None:
+                parts.append(parse_expression(expression, pos))
+        return Template(parts, pos)
+
+    def expr_TupleRule(self, rule: containers.TupleRule) -> Expr:
+        return TupleExpr([self.expr(e) for e in rule.elements], self.pos(rule))
+
+    def expr_ObjectRule(self, rule: containers.ObjectRule) -> Expr:
+        items = []
+        for element in rule.elements:
+            self.collect_inline_comments(element)
+            items.append(
+                ObjectItem(self.object_key(element.key), self.expr(element.expression), self.pos(element))
+            )
+        return ObjectExpr(items, self.pos(rule))
+
+    def object_key(self, rule: Any) -> Expr:
+        if isinstance(rule, containers.ObjectElemKeyExpressionRule):
+            return self.expr(rule.expression)
+        value = rule.value
+        if isinstance(value, (literal_rules.IdentifierRule, literal_rules.KeywordRule)):
+            return Literal(str(value.token.value), self.pos(value))
+        return self.expr(value)
+
+    def expr_GetAttrExprTermRule(self, rule: indexing.GetAttrExprTermRule) -> Expr:
+        return GetAttr(self.expr(rule.expr_term), self.attr_name(rule.get_attr), self.pos(rule))
+
+    def attr_name(self, rule: indexing.GetAttrRule) -> str:
+        return self.name_of(rule.identifier)
+
+    def expr_IndexExprTermRule(self, rule: indexing.IndexExprTermRule) -> Expr:
+        target, index = rule.children[0], rule.children[1]
+        return Index(self.expr(target), self.index_key(index), self.pos(rule))
+
+    def index_key(self, rule: Any) -> Expr:
+        if isinstance(rule, indexing.ShortIndexRule):
+            return Literal(int(str(rule.index.value)), self.pos(rule))
+        return self.expr(rule.index_expression)
+
+    def expr_AttrSplatExprTermRule(self, rule: indexing.AttrSplatExprTermRule) -> Expr:
+        return Splat(self.expr(rule.expr_term), self.splat_steps(rule.attr_splat), self.pos(rule))
+
+    expr_FullSplatExprTermRule = expr_AttrSplatExprTermRule
+
+    def splat_steps(self, rule: Any) -> list[SplatStep]:
+        steps = []
+        for child in rule.children[1:]:
+            if isinstance(child, indexing.GetAttrRule):
+                steps.append(SplatStep(name=self.attr_name(child)))
+            elif child is not None:
+                steps.append(SplatStep(key=self.index_key(child)))
+        return steps
+
+    def expr_FunctionCallRule(self, rule: functions.FunctionCallRule) -> Expr:
+        name = "::".join(self.name_of(i) for i in rule.identifiers)
+        arguments = rule.arguments
+        args = [self.expr(a) for a in arguments.arguments] if arguments is not None else []
+        expand = bool(arguments is not None and arguments.has_ellipsis)
+        return Call(name, args, expand, self.pos(rule))
+
+    def expr_ConditionalRule(self, rule: expressions.ConditionalRule) -> Expr:
+        return Conditional(
+            self.expr(rule.condition), self.expr(rule.if_true), self.expr(rule.if_false), self.pos(rule)
+        )
+
+    def expr_BinaryOpRule(self, rule: expressions.BinaryOpRule) -> Expr:
+        term = rule.binary_term
+        self.collect_inline_comments(term)
+        operator = str(term.binary_operator.token.value)
+        return BinaryOp(operator, self.expr(rule.expr_term), self.expr(term.expr_term), self.pos(rule))
+
+    def expr_UnaryOpRule(self, rule: expressions.UnaryOpRule) -> Expr:
+        return UnaryOp(str(rule.operator), self.expr(rule.expr_term), self.pos(rule))
+
+    def expr_ForTupleExprRule(self, rule: for_expressions.ForTupleExprRule) -> Expr:
+        return self.for_expr(rule, None, grouping=False)
+
+    def expr_ForObjectExprRule(self, rule: for_expressions.ForObjectExprRule) -> Expr:
+        return self.for_expr(rule, self.expr(rule.key_expr), grouping=rule.ellipsis is not None)
+
+    def for_expr(self, rule: Any, key_expr: Expr | None, grouping: bool) -> Expr:
+        intro = rule.for_intro
+        self.collect_inline_comments(intro)
+        second = intro.second_iterator
+        key_var = self.name_of(intro.first_iterator) if second is not None else None
+        value_var = self.name_of(second if second is not None else intro.first_iterator)
+        condition = rule.condition
+        return ForExpr(
+            key_var=key_var,
+            value_var=value_var,
+            collection=self.expr(intro.iterable),
+            key_expr=key_expr,
+            value_expr=self.expr(rule.value_expr),
+            condition=self.expr(condition.condition_expr) if condition is not None else None,
+            grouping=grouping,
+            pos=self.pos(rule),
+        )
+
+
+def _split_interpolations(text: str) -> list[tuple[str, str | None]]:
+    """Split heredoc text into (literal, expression) pairs at each ``${ ... }``."""
+    pieces: list[tuple[str, str | None]] = []
+    literal: list[str] = []
+    index = 0
+    while index < len(text):
+        if text.startswith("$${", index):
+            literal.append("${")
+            index += 3
+        elif text.startswith("${", index):
+            end = _matching_brace(text, index + 2)
+            pieces.append(("".join(literal), text[index + 2 : end].strip()))
+            literal = []
+            index = end + 1
+        else:
+            literal.append(text[index])
+            index += 1
+    pieces.append(("".join(literal), None))
+    return pieces
+
+
+def _matching_brace(text: str, start: int) -> int:
+    depth, index, quoted = 1, start, False
+    while index < len(text):
+        char = text[index]
+        if quoted:
+            if char == "\\":
+                index += 1
+            elif char == '"':
+                quoted = False
+        elif char == '"':
+            quoted = True
+        elif char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                return index
+        index += 1
+    return len(text)
+
+
+# JSON syntax -------------------------------------------------------------------------------
+
+_JSON_BLOCK_LABELS = {
+    "resource": 2,
+    "data": 2,
+    "module": 1,
+    "variable": 1,
+    "output": 1,
+    "provider": 1,
+    "locals": 0,
+    "terraform": 0,
+}
+
+
+def parse_json_text(text: str, display_path: str) -> File:
+    """Parse Terraform's JSON syntax (``*.tf.json``, ``*.tfvars.json``) into the same tree.
+
+    In JSON syntax, strings are templates (``"${var.x}"``) and nested objects under a block
+    type are blocks; positions are those of the file's lines where each key first appears.
+    """
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ParseError(display_path, error.lineno, error.colno, f"invalid JSON: {error.msg}") from None
+    if not isinstance(data, dict):
+        raise ParseError(display_path, 1, 1, "a Terraform JSON file must hold one JSON object")
+    locator = _JsonLines(text, display_path)
+    is_vars = display_path.endswith(".tfvars.json")
+    body = Body()
+    for key, value in data.items():
+        pos = locator.find(key)
+        if is_vars or key not in _JSON_BLOCK_LABELS:
+            body.attributes[key] = Attribute(
+                key, _json_value(value, pos, template=not is_vars), pos, pos.line
+            )
+            continue
+        for labels, content in _json_blocks(value, _JSON_BLOCK_LABELS[key]):
+            body.blocks.append(_json_block(key, labels, content, locator))
+    return File(path=display_path, body=body)
+
+
+class _JsonLines:
+    def __init__(self, text: str, file: str) -> None:
+        self.text = text
+        self.file = file
+
+    def find(self, key: str) -> Pos:
+        index = self.text.find(json.dumps(key))
+        line = self.text.count("\n", 0, index) + 1 if index >= 0 else 1
+        return Pos(self.file, line, 1)
+
+
+def _json_blocks(value: Any, depth: int) -> list[tuple[list[str], dict[str, Any]]]:
+    if depth == 0:
+        items = value if isinstance(value, list) else [value]
+        return [([], item) for item in items if isinstance(item, dict)]
+    found = []
+    if isinstance(value, dict):
+        for label, inner in value.items():
+            for labels, content in _json_blocks(inner, depth - 1):
+                found.append(([label, *labels], content))
+    elif isinstance(value, list):
+        for item in value:
+            found.extend(_json_blocks(item, depth))
+    return found
+
+
+_JSON_NESTED_BLOCK_PARENTS = {"resource", "data", "dynamic", "content", "lifecycle"}
+
+
+def _json_block(block_type: str, labels: list[str], content: dict[str, Any], locator: _JsonLines) -> Block:
+    pos = locator.find(labels[-1]) if labels else locator.find(block_type)
+    body = Body()
+    for key, value in content.items():
+        key_pos = locator.find(key)
+        nested = block_type in _JSON_NESTED_BLOCK_PARENTS or block_type not in _JSON_BLOCK_LABELS
+        if nested and _looks_like_block(key, value):
+            items = value if isinstance(value, list) else [value]
+            for item in items:
+                if key == "dynamic" and isinstance(item, dict):
+                    for name, inner in item.items():
+                        body.blocks.append(_json_block("dynamic", [name], inner, locator))
+                else:
+                    body.blocks.append(_json_block(key, [], item, locator))
+        else:
+            body.attributes[key] = Attribute(key, _json_value(value, key_pos), key_pos, key_pos.line)
+    return Block(block_type, labels, body, pos, pos.line)
+
+
+_JSON_ATTRIBUTES_THAT_ARE_OBJECTS = {
+    "tags",
+    "tags_all",
+    "default",
+    "variables",
+    "for_each",
+    "value",
+    "triggers",
+}
+
+
+def _looks_like_block(key: str, value: Any) -> bool:
+    if key in _JSON_ATTRIBUTES_THAT_ARE_OBJECTS:
+        return False
+    if isinstance(value, dict):
+        return True
+    return isinstance(value, list) and bool(value) and all(isinstance(v, dict) for v in value)
+
+
+def _json_value(value: Any, pos: Pos, template: bool = True) -> Expr:
+    if isinstance(value, str):
+        if template and ("${" in value or "%{" in value):
+            return _Converter(pos.file).heredoc(value, pos)
+        return Literal(value, pos)
+    if isinstance(value, list):
+        return TupleExpr([_json_value(v, pos, template) for v in value], pos)
+    if isinstance(value, dict):
+        items = [ObjectItem(Literal(k, pos), _json_value(v, pos, template), pos) for k, v in value.items()]
+        return ObjectExpr(items, pos)
+    if isinstance(value, float) and value.is_integer():
+        return Literal(int(value), pos)
+    return Literal(value, pos)

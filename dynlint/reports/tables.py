@@ -1,0 +1,132 @@
+"""``dynlint tables``: the evaluated table inventory as text or JSON."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from tabulate import tabulate
+
+from dynlint import __version__
+from dynlint.model import Diagnostic, Inventory, ResourceInstance
+
+
+def render_tables(inventory: Inventory, output_format: str) -> str:
+    if output_format == "json":
+        return json.dumps(tables_document(inventory), indent=2)
+    return tables_text(inventory)
+
+
+def tables_document(inventory: Inventory) -> dict[str, Any]:
+    return {
+        "version": __version__,
+        "tables": [table_entry(t) for t in inventory.tables],
+        "errors": [diagnostic_entry(d) for d in inventory.diagnostics if d.severity == "error"],
+        "notes": [diagnostic_entry(d) for d in inventory.diagnostics if d.severity != "error"],
+        "summary": {"files": inventory.files, "tables": len(inventory.tables)},
+    }
+
+
+def table_entry(table: ResourceInstance) -> dict[str, Any]:
+    return {
+        "address": table.address,
+        "root": table.root,
+        "environment": table.environment,
+        "environment_source": table.environment_source,
+        "var_file": table.var_file,
+        "file": table.file,
+        "line": table.line,
+        "values": table.values,
+        "unknown": table.unknown,
+        "origins": {path: origin.model_dump() for path, origin in table.origins.items()},
+    }
+
+
+def diagnostic_entry(diagnostic: Diagnostic) -> dict[str, Any]:
+    return diagnostic.model_dump(exclude_none=True)
+
+
+def describe_diagnostic(diagnostic: Diagnostic) -> str:
+    where = diagnostic.file or ""
+    if diagnostic.file and diagnostic.line:
+        where += f":{diagnostic.line}"
+        if diagnostic.column:
+            where += f":{diagnostic.column}"
+    code = f" [{diagnostic.code}]" if diagnostic.code else ""
+    return f"{where}: {diagnostic.severity}{code}: {diagnostic.message}" if where else diagnostic.message
+
+
+def tables_text(inventory: Inventory) -> str:
+    rows = [_row(t) for t in inventory.tables]
+    headers = [
+        "address",
+        "env",
+        "var file",
+        "name",
+        "billing",
+        "capacity r/w",
+        "GSIs",
+        "PITR",
+        "SSE key",
+        "stream",
+    ]
+    lines = [tabulate(rows, headers=headers, tablefmt="simple")] if rows else ["no DynamoDB tables found"]
+    notes = [d for d in inventory.diagnostics if d.severity != "error"]
+    lines.extend(f"note: {describe_diagnostic(d)}" for d in notes)
+    lines.append(f"{len(inventory.tables)} table instance(s) in {inventory.files} file(s)")
+    return "\n".join(lines)
+
+
+def _row(table: ResourceInstance) -> list[str]:
+    values = table.values
+    return [
+        table.address if table.root in ("", ".") else f"{table.root}: {table.address}",
+        table.environment or "-",
+        (table.var_file or "-").rsplit("/", 1)[-1],
+        _show(table, "name"),
+        _show(table, "billing_mode"),
+        f"{_show(table, 'read_capacity')}/{_show(table, 'write_capacity')}",
+        _show_count(table, "global_secondary_index"),
+        _flag(table, "point_in_time_recovery", "enabled"),
+        _sse(table),
+        _show(table, "stream_view_type")
+        if values.get("stream_enabled")
+        else _flag_value(table, "stream_enabled"),
+    ]
+
+
+def _show(table: ResourceInstance, path: str) -> str:
+    if table.is_unknown(path):
+        return "(unknown)"
+    value = table.values.get(path)
+    return "-" if value is None else str(value)
+
+
+def _show_count(table: ResourceInstance, name: str) -> str:
+    return "(unknown)" if table.is_unknown(name) else str(len(table.blocks(name)))
+
+
+def _flag(table: ResourceInstance, block: str, attribute: str) -> str:
+    if table.is_unknown(block) or table.is_unknown(f"{block}.0.{attribute}"):
+        return "(unknown)"
+    blocks = table.blocks(block)
+    if not blocks:
+        return "absent"
+    return "on" if blocks[0].get(attribute) else "off"
+
+
+def _flag_value(table: ResourceInstance, path: str) -> str:
+    if table.is_unknown(path):
+        return "(unknown)"
+    return "on" if table.values.get(path) else "off"
+
+
+def _sse(table: ResourceInstance) -> str:
+    if table.is_unknown("server_side_encryption"):
+        return "(unknown)"
+    blocks = table.blocks("server_side_encryption")
+    if not blocks or not blocks[0].get("enabled"):
+        return "AWS owned"
+    if table.is_unknown("server_side_encryption.0.kms_key_arn"):
+        return "customer (set at apply)"
+    return "customer" if blocks[0].get("kms_key_arn") else "AWS managed"

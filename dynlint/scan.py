@@ -1,0 +1,232 @@
+"""The pipeline's front half: paths to an :class:`Inventory` of evaluated resources.
+
+Directories are split into root modules (``discover``), each root is evaluated once per
+environment variant (``evaluator``), and plan JSON files are read as they are (``plan``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dynlint.discover import Root, discover, is_auto_loaded, tree_top
+from dynlint.environments import DEFAULT_ENVIRONMENTS, EnvironmentResolver
+from dynlint.evaluator import (
+    Evaluation,
+    GivenValue,
+    ModuleInstance,
+    collect_resources,
+    safe_evaluate,
+)
+from dynlint.model import Diagnostic, Inventory, ResourceInstance, TraceStep
+from dynlint.modules import SourceTree, is_configuration_file
+from dynlint.parser import ParseError, parse_expression
+from dynlint.plan import load_plan, looks_like_plan
+from dynlint.syntax import Pos
+from dynlint.types import convert
+
+
+class UsageError(Exception):
+    """A problem with what the user asked for (a missing path, a malformed --var)."""
+
+
+@dataclass
+class ScanOptions:
+    var_files: list[Path] = field(default_factory=list)
+    variables: list[tuple[str, str]] = field(default_factory=list)
+    env: str | None = None
+    environments: tuple[str, ...] = DEFAULT_ENVIRONMENTS
+
+    @classmethod
+    def from_cli(cls, var_files: list[Path], variables: list[str], env: str | None) -> ScanOptions:
+        parsed = []
+        for item in variables:
+            name, sep, value = item.partition("=")
+            if not sep or not name.strip():
+                raise UsageError(f"--var {item!r}: expected NAME=VALUE")
+            parsed.append((name.strip(), value))
+        for path in var_files:
+            if not path.is_file():
+                raise UsageError(f"--var-file {path}: no such file")
+        return cls(var_files=list(var_files), variables=parsed, env=env.lower() if env else None)
+
+
+def scan(paths: list[Path], options: ScanOptions, cwd: Path | None = None) -> Inventory:
+    """Evaluate every DynamoDB-related resource that ``paths`` define."""
+    cwd = (cwd or Path.cwd()).resolve()
+    for path in paths:
+        if not path.exists():
+            raise UsageError(f"{path}: no such file or directory")
+    tree = SourceTree(cwd)
+    inventory = Inventory()
+    seen_roots: set[Path] = set()
+    for path in paths:
+        resolved = path.resolve()
+        if resolved.is_file() and resolved.suffix == ".json" and looks_like_plan(resolved):
+            _scan_plan(resolved, tree, options, inventory)
+        elif resolved.is_file():
+            _scan_files(resolved, tree, options, inventory, seen_roots)
+        else:
+            _scan_directory(resolved, tree, options, inventory, seen_roots)
+    inventory.diagnostics = tree.diagnostics + inventory.diagnostics
+    inventory.resources.sort(key=lambda r: (r.root, r.var_file or "", r.file, r.line, r.address))
+    return inventory
+
+
+def _scan_plan(path: Path, tree: SourceTree, options: ScanOptions, inventory: Inventory) -> None:
+    display = tree.display(path)
+    result = load_plan(path, display, tree.display(path.parent))
+    inventory.files += 1
+    inventory.diagnostics.extend(result.diagnostics)
+    resolver = EnvironmentResolver(options.environments, options.env, None, [])
+    root_values = [result.variables.get(n) for n in ("environment", "env", "stage", "environment_name")]
+    for resource in result.resources:
+        env, source = resolver([v for v in root_values if v is not None], resource.values.get("tags"))
+        resource.environment, resource.environment_source = env, source
+        inventory.resources.append(resource)
+
+
+def _scan_files(
+    path: Path, tree: SourceTree, options: ScanOptions, inventory: Inventory, seen: set[Path]
+) -> None:
+    if not is_configuration_file(path):
+        raise UsageError(f"{tree.display(path)}: not a .tf, .tf.json or plan JSON file")
+    before = len(inventory.resources)
+    _scan_directory(path.parent, tree, options, inventory, seen, only_file=tree.display(path))
+    del before
+
+
+def _scan_directory(
+    directory: Path,
+    tree: SourceTree,
+    options: ScanOptions,
+    inventory: Inventory,
+    seen: set[Path],
+    only_file: str | None = None,
+) -> None:
+    top = tree_top(directory)
+    found = discover(directory, tree)
+    inventory.files += found.configuration_files
+    for root in found.roots:
+        if root.dir in seen:
+            continue
+        seen.add(root.dir)
+        for resource in _evaluate_root(root, top, directory, tree, options, inventory):
+            if only_file is None or resource.file == only_file:
+                inventory.resources.append(resource)
+
+
+def _evaluate_root(
+    root: Root, top: Path, scan_dir: Path, tree: SourceTree, options: ScanOptions, inventory: Inventory
+) -> list[ResourceInstance]:
+    variants: list[Path | None] = list(options.var_files) or list(root.variant_var_files) or [None]
+    if options.var_files or options.variables:
+        variants = list(options.var_files) or [None]
+    resources: list[ResourceInstance] = []
+    for variant in variants:
+        evaluation = _evaluation(root, top, scan_dir, tree, options, variant)
+        source = tree.module(root.dir)
+        module = ModuleInstance(evaluation, source, "", (), {}, None, ())
+        _given_values(evaluation, root, variant, options, source.variables, module)
+        resources.extend(collect_resources(module))
+        inventory.diagnostics.extend(evaluation.diagnostics)
+    return resources
+
+
+def _evaluation(
+    root: Root, top: Path, scan_dir: Path, tree: SourceTree, options: ScanOptions, variant: Path | None
+) -> Evaluation:
+    root_display = tree.display(root.dir)
+    var_file = tree.display(variant) if variant is not None else None
+    try:
+        relative_root = root.dir.relative_to(scan_dir.resolve()).parts
+    except ValueError:
+        relative_root = ()
+    folders = [p for p in (scan_dir.resolve().name, *relative_root) if p]
+    resolver = EnvironmentResolver(options.environments, options.env, var_file, folders)
+    return Evaluation(
+        tree=tree,
+        top=top,
+        root_dir=root.dir,
+        root=root_display,
+        var_file=var_file,
+        given={},
+        environment_resolver=resolver,
+    )
+
+
+def _given_values(
+    evaluation: Evaluation,
+    root: Root,
+    variant: Path | None,
+    options: ScanOptions,
+    declared: dict[str, Any],
+    module: ModuleInstance,
+) -> None:
+    """Root variable values, in Terraform's order: auto-loaded files, the variant, --var."""
+    auto_files = sorted(root.auto_var_files, key=lambda p: (not p.name.startswith("terraform."), p.name))
+    for path in [*auto_files, *([variant] if variant else [])]:
+        _load_var_file(evaluation, path, declared, module)
+    for name, raw in options.variables:
+        evaluation.given[name] = GivenValue(
+            _cli_value(name, raw, module, evaluation),
+            TraceStep(file="--var", line=0, note=f"set by --var {name}=..."),
+        )
+
+
+def _load_var_file(
+    evaluation: Evaluation, path: Path, declared: dict[str, Any], module: ModuleInstance
+) -> None:
+    parsed = evaluation.tree.parse(path)
+    if parsed is None:
+        return
+    display = evaluation.tree.display(path)
+    kind = "auto-loaded var file" if is_auto_loaded(path) else "var file"
+    for name, attribute in parsed.body.attributes.items():
+        if name not in declared:
+            evaluation.report(
+                "warning",
+                f'{display} sets "{name}", which the root module at {evaluation.root} does not declare',
+                attribute.pos,
+                code="DL061",
+            )
+            continue
+        value = safe_evaluate(attribute.expr, _NoNames(), evaluation)
+        evaluation.given[name] = GivenValue(
+            value, TraceStep(file=display, line=attribute.pos.line, note=f"set in {kind} {display}")
+        )
+
+
+def _cli_value(name: str, raw: str, module: ModuleInstance, evaluation: Evaluation) -> Any:
+    spec = module.variable_type(name)
+    if spec.kind in ("string", "any") and not raw.lstrip().startswith(("[", "{")):
+        return raw
+    try:
+        expr = parse_expression(raw, Pos("--var", 0, 1))
+    except ParseError:
+        return raw
+    value = safe_evaluate(expr, _NoNames(), evaluation)
+    try:
+        return convert(value, spec)
+    except Exception:
+        return value
+
+
+class _NoNames:
+    """Var files and --var values are constants: they may not refer to anything."""
+
+    def resolve(self, name: str, expr: Any) -> Any:
+        from dynlint.values import EvaluationError
+
+        raise EvaluationError(f'Variables not allowed here: "{name}" (a var file holds constant values)')
+
+    def resolve_attribute(self, target: Any, name: str, expr: Any) -> tuple[bool, Any]:
+        return False, None
+
+    def note_index(self, target: Any, key: Any) -> None:
+        return None
+
+
+def diagnostics_of(inventory: Inventory, severity: str) -> list[Diagnostic]:
+    return [d for d in inventory.diagnostics if d.severity == severity]

@@ -1,0 +1,124 @@
+"""What the AWS provider declares for the resources dynlint models, as far as values need it.
+
+Evaluated configuration is shaped like the plan's ``values``: every argument of the resource
+present (``None`` when not set), every nested block a list (``[]`` when absent), numbers and
+booleans converted as the provider converts them, and the provider's defaults filled in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from dynlint.functions import to_bool, to_number
+from dynlint.values import EvaluationError, Unknown
+
+
+@dataclass(frozen=True)
+class BlockSchema:
+    numbers: frozenset[str] = frozenset()
+    booleans: frozenset[str] = frozenset()
+    strings: frozenset[str] = frozenset()
+    others: frozenset[str] = frozenset()
+    blocks: dict[str, BlockSchema] = field(default_factory=dict)
+    defaults: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def attributes(self) -> frozenset[str]:
+        return self.numbers | self.booleans | self.strings | self.others
+
+
+def _names(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_PITR = BlockSchema(numbers=_names("recovery_period_in_days"), booleans=_names("enabled"))
+_SSE = BlockSchema(booleans=_names("enabled"), strings=_names("kms_key_arn"))
+_ON_DEMAND = BlockSchema(numbers=_names("max_read_request_units max_write_request_units"))
+_WARM = BlockSchema(numbers=_names("read_units_per_second write_units_per_second"))
+
+TABLE_SCHEMA = BlockSchema(
+    numbers=_names("read_capacity write_capacity"),
+    booleans=_names("stream_enabled deletion_protection_enabled restore_to_latest_time"),
+    strings=_names(
+        "name billing_mode hash_key range_key stream_view_type table_class "
+        "restore_source_name restore_source_table_arn restore_date_time"
+    ),
+    others=_names("tags"),
+    blocks={
+        "attribute": BlockSchema(strings=_names("name type")),
+        "global_secondary_index": BlockSchema(
+            numbers=_names("read_capacity write_capacity"),
+            strings=_names("name hash_key range_key projection_type"),
+            others=_names("non_key_attributes"),
+            blocks={"on_demand_throughput": _ON_DEMAND, "warm_throughput": _WARM},
+        ),
+        "local_secondary_index": BlockSchema(
+            strings=_names("name range_key projection_type"), others=_names("non_key_attributes")
+        ),
+        "ttl": BlockSchema(booleans=_names("enabled"), strings=_names("attribute_name")),
+        "point_in_time_recovery": _PITR,
+        "server_side_encryption": _SSE,
+        "replica": BlockSchema(
+            booleans=_names("point_in_time_recovery propagate_tags deletion_protection_enabled"),
+            strings=_names("region_name kms_key_arn consistency_mode"),
+        ),
+        "on_demand_throughput": _ON_DEMAND,
+        "warm_throughput": _WARM,
+        "import_table": BlockSchema(strings=_names("input_format input_compression_type")),
+        "timeouts": BlockSchema(strings=_names("create update delete")),
+    },
+    defaults={"billing_mode": "PROVISIONED"},
+)
+
+SCHEMAS: dict[str, BlockSchema] = {
+    "aws_dynamodb_table": TABLE_SCHEMA,
+    "aws_appautoscaling_target": BlockSchema(numbers=_names("min_capacity max_capacity")),
+    "aws_appautoscaling_policy": BlockSchema(
+        blocks={
+            "target_tracking_scaling_policy_configuration": BlockSchema(
+                numbers=_names("target_value scale_in_cooldown scale_out_cooldown"),
+                booleans=_names("disable_scale_in"),
+            )
+        }
+    ),
+    "aws_dax_cluster": BlockSchema(
+        numbers=_names("replication_factor"),
+        strings=_names("cluster_name node_type cluster_endpoint_encryption_type"),
+        blocks={"server_side_encryption": BlockSchema(booleans=_names("enabled"))},
+    ),
+    "aws_lambda_event_source_mapping": BlockSchema(
+        numbers=_names("batch_size"), booleans=_names("enabled"), strings=_names("event_source_arn")
+    ),
+}
+
+
+def shape_values(values: dict[str, Any], schema: BlockSchema | None) -> dict[str, Any]:
+    """Fill absent arguments and blocks, convert types and apply defaults (in place)."""
+    if schema is None:
+        return values
+    for name in schema.attributes:
+        values.setdefault(name, None)
+    for name, default in schema.defaults.items():
+        if values.get(name) is None:
+            values[name] = default
+    for name in schema.numbers:
+        values[name] = _convert(values[name], to_number)
+    for name in schema.booleans:
+        values[name] = _convert(values[name], to_bool)
+    for name, block_schema in schema.blocks.items():
+        blocks = values.setdefault(name, [])
+        if isinstance(blocks, list):
+            for block in blocks:
+                if isinstance(block, dict):
+                    shape_values(block, block_schema)
+    return values
+
+
+def _convert(value: Any, converter: Any) -> Any:
+    if value is None or isinstance(value, Unknown):
+        return value
+    try:
+        return converter(value)
+    except EvaluationError:
+        return value
