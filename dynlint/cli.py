@@ -82,9 +82,8 @@ def tables(
         typer.echo(f"dynlint: {error}", err=True)
         raise typer.Exit(EXIT_INPUT_ERROR) from None
     typer.echo(render_tables(inventory, output_format.value))
-    for diagnostic in inventory.diagnostics:
-        if diagnostic.severity == "error":
-            typer.echo(f"dynlint: {_describe(diagnostic)}", err=True)
+    for diagnostic in inventory.errors:
+        typer.echo(f"dynlint: {_describe(diagnostic)}", err=True)
     raise typer.Exit(EXIT_INPUT_ERROR if inventory.errors else EXIT_OK)
 
 

@@ -78,7 +78,7 @@ def _walk(scan_dir: Path) -> tuple[dict[Path, str], dict[Path, list[Path]]]:
         for name in sorted(filenames):
             path = directory / name
             if is_configuration_file(path):
-                texts.append("\x00FILE" + _read_text(path))
+                texts.append("\x00FILE\n" + _read_text(path))
             elif is_var_file(path):
                 var_dirs.setdefault(directory, []).append(path)
         if texts:

@@ -21,8 +21,8 @@ def tables_document(inventory: Inventory) -> dict[str, Any]:
     return {
         "version": __version__,
         "tables": [table_entry(t) for t in inventory.tables],
-        "errors": [diagnostic_entry(d) for d in inventory.diagnostics if d.severity == "error"],
-        "notes": [diagnostic_entry(d) for d in inventory.diagnostics if d.severity != "error"],
+        "errors": [diagnostic_entry(d) for d in inventory.errors],
+        "diagnostics": [diagnostic_entry(d) for d in inventory.diagnostics if d not in inventory.errors],
         "summary": {"files": inventory.files, "tables": len(inventory.tables)},
     }
 
@@ -71,8 +71,8 @@ def tables_text(inventory: Inventory) -> str:
         "stream",
     ]
     lines = [tabulate(rows, headers=headers, tablefmt="simple")] if rows else ["no DynamoDB tables found"]
-    notes = [d for d in inventory.diagnostics if d.severity != "error"]
-    lines.extend(f"note: {describe_diagnostic(d)}" for d in notes)
+    errors = inventory.errors
+    lines.extend(describe_diagnostic(d) for d in inventory.diagnostics if d not in errors)
     lines.append(f"{len(inventory.tables)} table instance(s) in {inventory.files} file(s)")
     return "\n".join(lines)
 
