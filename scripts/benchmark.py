@@ -13,6 +13,7 @@ Reports, for the .tf files under PATH (default: fixtures/):
 from __future__ import annotations
 
 import argparse
+import contextlib
 import shutil
 import statistics
 import subprocess
@@ -44,10 +45,8 @@ def repeat(action, seconds: float) -> tuple[int, float]:
 
 def parse_all(files: list[Path]) -> None:
     for path in files:
-        try:
+        with contextlib.suppress(ParseError):
             parse_file(path, str(path))
-        except ParseError:
-            pass
 
 
 def wall_time(command: list[str], runs: int = 3) -> float:
@@ -77,8 +76,8 @@ def main() -> None:
     inventory = scan([args.path], ScanOptions())
     runs, per_run = repeat(lambda: scan([args.path], ScanOptions()), args.seconds)
     print(
-        f"evaluate: {len(files) / per_run:8.1f} files/s  ({per_run * 1000:.1f} ms per scan, median of {runs}; "
-        f"{len(inventory.tables)} table instances, {inventory.files} files seen)"
+        f"evaluate: {len(files) / per_run:8.1f} files/s  ({per_run * 1000:.1f} ms per scan, "
+        f"median of {runs}; {len(inventory.tables)} table instances, {inventory.files} files seen)"
     )
 
     dynlint = [sys.executable, "-m", "dynlint"]
