@@ -1,0 +1,406 @@
+"""PATH mode: the tables that Terraform code defines, priced as configured and otherwise.
+
+Each evaluated table instance becomes a :class:`TableSpec` with its billing mode, table class,
+indexes, replicas, point-in-time recovery and configured capacity, autoscaling included. A value
+that is set but unknown until apply is never priced as absent: the parts it decides are
+reported as unknown.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from dynlint.cost.autoscaling import ScalingPolicy
+from dynlint.cost.capacity import (
+    TABLE,
+    CapacitySetting,
+    IndexSpec,
+    Kind,
+    Replica,
+    RequestShape,
+    TableSpec,
+)
+from dynlint.cost.estimate import Estimate, estimate
+from dynlint.cost.modes import Mode, Settings
+from dynlint.cost.prices import PriceBook, TableClass
+from dynlint.cost.traffic import Profile
+from dynlint.model import Inventory, ResourceInstance
+
+PROVISIONED = "PROVISIONED"
+PAY_PER_REQUEST = "PAY_PER_REQUEST"
+TABLE_CLASSES: dict[str, TableClass] = {
+    "STANDARD": "standard",
+    "STANDARD_INFREQUENT_ACCESS": "standard-ia",
+}
+KEYS_ONLY_ENTRY_KB = 1.0
+DIMENSIONS: dict[str, tuple[bool, Kind]] = {
+    "dynamodb:table:ReadCapacityUnits": (False, "read"),
+    "dynamodb:table:WriteCapacityUnits": (False, "write"),
+    "dynamodb:index:ReadCapacityUnits": (True, "read"),
+    "dynamodb:index:WriteCapacityUnits": (True, "write"),
+}
+_INSTANCE_KEY = re.compile(r"\[[^\]]*\]$")
+
+
+@dataclass
+class TableResult:
+    """One table instance: its estimate, or why it could not be priced."""
+
+    resource: ResourceInstance
+    billing_mode: str | None
+    estimate: Estimate | None = None
+    warnings: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+
+    @property
+    def configured_mode(self) -> Mode | None:
+        if self.billing_mode == PAY_PER_REQUEST:
+            return "on_demand"
+        if self.billing_mode == PROVISIONED:
+            return "provisioned"
+        return None
+
+    @property
+    def configured_monthly_usd(self) -> float | None:
+        mode = self.configured_mode
+        if mode is None or self.estimate is None:
+            return None
+        return self.estimate.mode(mode).monthly_usd
+
+
+@dataclass(frozen=True)
+class PathOptions:
+    """What PATH mode needs besides the inventory: the traffic, prices and settings."""
+
+    shape: RequestShape
+    profile: Profile
+    book: PriceBook
+    settings: Settings
+    region: str
+    storage_gb: float
+
+
+def price_inventory(inventory: Inventory, options: PathOptions) -> list[TableResult]:
+    """Every table of ``inventory`` priced under ``options``, in inventory order."""
+    return [price_table(table, inventory, options) for table in inventory.tables]
+
+
+def price_table(table: ResourceInstance, inventory: Inventory, options: PathOptions) -> TableResult:
+    reader = _TableReader(table, inventory)
+    spec = reader.spec(options)
+    result = TableResult(
+        resource=table,
+        billing_mode=reader.billing_mode,
+        warnings=reader.warnings,
+        unknown=reader.unknown,
+    )
+    if spec is None:
+        return result
+    result.estimate = estimate(spec, options.shape, options.profile, options.book, options.settings)
+    result.warnings.extend(shortfalls(result.estimate))
+    return result
+
+
+def shortfalls(found: Estimate) -> list[str]:
+    """What the configured capacity cannot carry at the profile's peak."""
+    messages: list[str] = []
+    for plan in found.provisioned.plans:
+        dim = plan.dimension
+        simulation = plan.simulation
+        if not plan.how.startswith("configured") or simulation is None or not dim.origin:
+            continue
+        limit = simulation.peak_capacity
+        if "autoscaling" in plan.how:
+            limit = max(limit, _max_of(found, dim.index, dim.kind))
+        if plan.peak_demand > limit + 1e-9:
+            unit = "RCU" if dim.kind == "read" else "WCU"
+            at_target = plan.peak_demand / found.context.settings.target_utilization
+            messages.append(
+                f"{dim.label}: configured {plan.how} ({limit} {unit} at most) cannot carry the "
+                f"load: it needs {plan.peak_demand:,.4g} {unit} at 100% utilization "
+                f"({at_target:,.4g} at the {found.context.settings.target_utilization:.0%} target)"
+            )
+    return messages
+
+
+def _max_of(found: Estimate, index: str, kind: Kind) -> int:
+    setting = found.context.table.configured.get((index, kind))
+    if setting is None or setting.autoscaling is None:
+        return 0
+    return setting.autoscaling.max_capacity
+
+
+def _without_key(address: str) -> str:
+    return _INSTANCE_KEY.sub("", address)
+
+
+def _same_evaluation(a: ResourceInstance, b: ResourceInstance) -> bool:
+    return (a.root, a.environment, a.var_file) == (b.root, b.environment, b.var_file)
+
+
+class _TableReader:
+    """Reads one table's values, collecting warnings and unknowns on the way."""
+
+    def __init__(self, table: ResourceInstance, inventory: Inventory) -> None:
+        self.table = table
+        self.inventory = inventory
+        self.warnings: list[str] = []
+        self.unknown: list[str] = []
+        self.billing_mode = self._billing_mode()
+
+    @property
+    def values(self) -> dict[str, Any]:
+        return self.table.values
+
+    def _unknown(self, path: str) -> bool:
+        return self.table.is_unknown(path)
+
+    def _billing_mode(self) -> str | None:
+        if self._unknown("billing_mode"):
+            self.unknown.append("billing_mode is unknown until apply")
+            return None
+        return self.values.get("billing_mode") or PROVISIONED
+
+    def spec(self, options: PathOptions) -> TableSpec | None:
+        table_class = self._table_class()
+        gsis = self._indexes("global_secondary_index")
+        lsis = self._indexes("local_secondary_index")
+        if table_class is None or gsis is None or lsis is None:
+            return None
+        return TableSpec(
+            name=self._name(),
+            region=options.region,
+            table_class=table_class,
+            gsis=tuple(spec for spec, _ in gsis),
+            lsis=tuple(spec for spec, _ in lsis),
+            replicas=self._replicas(),
+            pitr=self._pitr(),
+            storage_gb=options.storage_gb,
+            configured=self._configured(gsis) if self.billing_mode == PROVISIONED else {},
+        )
+
+    def _name(self) -> str:
+        name = self.values.get("name")
+        return name if isinstance(name, str) else self.table.address
+
+    def _table_class(self) -> TableClass | None:
+        if self._unknown("table_class"):
+            self.unknown.append("table_class is unknown until apply")
+            return None
+        value = self.values.get("table_class") or "STANDARD"
+        found = TABLE_CLASSES.get(str(value).upper())
+        if found is None:
+            self.unknown.append(f"table_class {value!r} is not a DynamoDB table class")
+        return found
+
+    def _pitr(self) -> bool | None:
+        if self._unknown("point_in_time_recovery"):
+            return None
+        blocks = self.table.blocks("point_in_time_recovery")
+        return bool(blocks and blocks[0].get("enabled") is True)
+
+    def _indexes(self, block: str) -> list[tuple[IndexSpec, int]] | None:
+        """The indexes of ``block`` with their positions, or None when they are unknown."""
+        if self._unknown(block):
+            self.unknown.append(f"{block} blocks are unknown until apply")
+            return None
+        found: list[tuple[IndexSpec, int]] = []
+        for position, values in enumerate(self.table.blocks(block)):
+            name = values.get("name")
+            label = name if isinstance(name, str) else f"{block}.{position}"
+            found.append((IndexSpec(label, self._entry_kb(block, position, values)), position))
+        return found
+
+    def _entry_kb(self, block: str, position: int, values: dict[str, Any]) -> float | None:
+        projection = values.get("projection_type")
+        if self._unknown(f"{block}.{position}.projection_type"):
+            self.warnings.append(
+                f"{block} {values.get('name')}: projection_type is unknown until apply; "
+                "priced as projecting the whole item"
+            )
+        elif projection == "KEYS_ONLY":
+            return KEYS_ONLY_ENTRY_KB
+        elif projection == "INCLUDE":
+            self.warnings.append(
+                f"{block} {values.get('name')}: INCLUDE projection priced as the whole item (an upper bound)"
+            )
+        return None
+
+    def _replicas(self) -> tuple[Replica, ...]:
+        if self._unknown("replica"):
+            self.unknown.append("replica blocks are unknown until apply")
+            return (Replica(region=None, pitr=None),)
+        replicas: list[Replica] = []
+        for position, values in enumerate(self.table.blocks("replica")):
+            region = values.get("region_name")
+            known_region = None if self._unknown(f"replica.{position}.region_name") else region
+            pitr_path = f"replica.{position}.point_in_time_recovery"
+            pitr = None if self._unknown(pitr_path) else values.get(pitr_path.split(".")[-1]) is True
+            replicas.append(Replica(region=known_region, pitr=pitr))
+        return tuple(replicas)
+
+    # Configured capacity ---------------------------------------------------------------------
+
+    def _configured(self, gsis: Sequence[tuple[IndexSpec, int]]) -> dict[tuple[str, Kind], CapacitySetting]:
+        autoscaling = _Autoscaling(self.table, self.inventory, [gsi.name for gsi, _ in gsis])
+        self.warnings.extend(autoscaling.warnings)
+        configured: dict[tuple[str, Kind], CapacitySetting] = {}
+        places = [(TABLE, "")] + [(gsi.name, f"global_secondary_index.{n}.") for gsi, n in gsis]
+        for index, prefix in places:
+            for kind in ("read", "write"):
+                capacity = self._capacity(f"{prefix}{kind}_capacity", index)
+                policy = autoscaling.policies.get((index, kind))
+                configured[(index, kind)] = _merge(capacity, policy)
+        return configured
+
+    def _capacity(self, path: str, index: str) -> CapacitySetting:
+        where = "the table" if index == TABLE else f"GSI {index}"
+        if self._unknown(path):
+            return CapacitySetting(capacity_unknown=f"{path} is unknown until apply")
+        value = _lookup(self.values, path)
+        if value is None:
+            return CapacitySetting(capacity_unknown=f"{path} is not set for {where}")
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            return CapacitySetting(capacity_unknown=f"{path} {value!r} is not a number")
+        if value < 1:
+            self.warnings.append(f"{path} is {value:g}; DynamoDB's minimum is 1, priced as 1")
+        return CapacitySetting(capacity=max(1, int(value)))
+
+
+def _merge(capacity: CapacitySetting, policy: ScalingPolicy | str | None) -> CapacitySetting:
+    if isinstance(policy, str):
+        return CapacitySetting(
+            capacity=capacity.capacity,
+            capacity_unknown=capacity.capacity_unknown,
+            autoscaling_unknown=policy,
+        )
+    if policy is None:
+        return capacity
+    # Autoscaling decides the capacity; a missing or unknown starting value does not matter.
+    return CapacitySetting(capacity=capacity.capacity, autoscaling=policy)
+
+
+def _lookup(values: dict[str, Any], path: str) -> Any:
+    found: Any = values
+    for part in path.split("."):
+        if isinstance(found, list):
+            found = found[int(part)] if part.isdigit() and int(part) < len(found) else None
+        elif isinstance(found, dict):
+            found = found.get(part)
+        else:
+            return None
+    return found
+
+
+class _Autoscaling:
+    """The autoscaling targets and target-tracking policies that belong to one table."""
+
+    def __init__(self, table: ResourceInstance, inventory: Inventory, gsis: list[str]) -> None:
+        self.table = table
+        self.inventory = inventory
+        self.gsis = gsis
+        self.warnings: list[str] = []
+        self.policies: dict[tuple[str, Kind], ScalingPolicy | str] = {}
+        for target in inventory.related("aws_appautoscaling_target"):
+            if self._belongs(target):
+                self._add(target)
+
+    def _tables_named(self, name: str) -> list[ResourceInstance]:
+        return [
+            t
+            for t in self.inventory.tables
+            if _same_evaluation(t, self.table) and t.values.get("name") == name
+        ]
+
+    def _belongs(self, target: ResourceInstance) -> bool:
+        if not _same_evaluation(target, self.table):
+            return False
+        if target.values.get("service_namespace") not in ("dynamodb", None):
+            return False
+        refs = target.references.get("resource_id", [])
+        by_reference = [
+            t
+            for t in self.inventory.tables
+            if _same_evaluation(t, self.table)
+            and any(ref in (t.address, _without_key(t.address)) for ref in refs)
+        ]
+        if len(by_reference) == 1:
+            return by_reference[0] is self.table
+        resource_id = target.values.get("resource_id")
+        name = self.table.values.get("name")
+        if not isinstance(resource_id, str) or not isinstance(name, str):
+            return False
+        named = resource_id == f"table/{name}" or resource_id.startswith(f"table/{name}/index/")
+        if not named:
+            return False
+        pool = [t for t in by_reference or self._tables_named(name) if t.values.get("name") == name]
+        return len(pool) == 1 and pool[0] is self.table
+
+    def _add(self, target: ResourceInstance) -> None:
+        found = self._dimension(target)
+        if found is None:
+            return
+        policy = self._policy(target)
+        if policy is not None:
+            self.policies[found] = policy
+
+    def _dimension(self, target: ResourceInstance) -> tuple[str, Kind] | None:
+        dimension = target.values.get("scalable_dimension")
+        if dimension not in DIMENSIONS:
+            if target.is_unknown("scalable_dimension"):
+                self.warnings.append(f"{target.address}: scalable_dimension is unknown; ignored")
+            return None
+        on_index, kind = DIMENSIONS[dimension]
+        if not on_index:
+            return TABLE, kind
+        resource_id = target.values.get("resource_id")
+        if isinstance(resource_id, str) and "/index/" in resource_id:
+            return resource_id.split("/index/", 1)[1], kind
+        if len(self.gsis) == 1:
+            return self.gsis[0], kind
+        self.warnings.append(f"{target.address}: cannot tell which index it scales; ignored")
+        return None
+
+    def _policy(self, target: ResourceInstance) -> ScalingPolicy | str | None:
+        bounds = [target.values.get("min_capacity"), target.values.get("max_capacity")]
+        for name in ("min_capacity", "max_capacity"):
+            if target.is_unknown(name) or target.values.get(name) is None:
+                return f"{target.address}: {name} is unknown until apply"
+        target_value = self._target_value(target)
+        if target_value is None:
+            self.warnings.append(
+                f"{target.address} has no target-tracking policy, so it does not scale; "
+                "priced at the configured capacity"
+            )
+            return None
+        if isinstance(target_value, str):
+            return target_value
+        low, high = (int(bound) for bound in bounds)  # type: ignore[arg-type]
+        return ScalingPolicy(min_capacity=max(1, low), max_capacity=high, target=target_value)
+
+    def _target_value(self, target: ResourceInstance) -> float | str | None:
+        policies = [
+            p
+            for p in self.inventory.related("aws_appautoscaling_policy")
+            if _same_evaluation(p, target) and self._policy_targets(p, target)
+        ]
+        path = "target_tracking_scaling_policy_configuration.0.target_value"
+        for policy in policies:
+            if policy.is_unknown(path):
+                return f"{policy.address}: target_value is unknown until apply"
+            value = _lookup(policy.values, path)
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
+                return value / 100.0
+        return None
+
+    @staticmethod
+    def _policy_targets(policy: ResourceInstance, target: ResourceInstance) -> bool:
+        refs = policy.references.get("resource_id", [])
+        if any(ref in (target.address, _without_key(target.address)) for ref in refs):
+            return True
+        same_id = policy.values.get("resource_id") == target.values.get("resource_id")
+        same_dimension = policy.values.get("scalable_dimension") == target.values.get("scalable_dimension")
+        return bool(same_id and same_dimension and target.values.get("resource_id"))
