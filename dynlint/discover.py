@@ -86,6 +86,18 @@ def _walk(scan_dir: Path) -> tuple[dict[Path, str], dict[Path, list[Path]]]:
     return module_texts, var_dirs
 
 
+def may_define_resources(directory: Path) -> bool:
+    """Whether a module directory's text can define a modelled resource or call a module.
+
+    A directory that cannot is never parsed: its tables are none, whatever its inputs.
+    """
+    try:
+        paths = [p for p in directory.iterdir() if p.is_file() and is_configuration_file(p)]
+    except OSError:
+        return True
+    return any(_RELEVANT_PATTERN.search(_read_text(p)) for p in paths)
+
+
 def _read_text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8", errors="replace")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dynlint.discover import is_local_source
+from dynlint.discover import is_local_source, may_define_resources
 from dynlint.expressions import Scope, evaluate, iterate
 from dynlint.model import MODELLED_TYPES, Diagnostic, ResourceInstance, ValueOrigin
 from dynlint.modules import MODULE_META_ARGUMENTS, ModuleSource, SourceTree
@@ -338,6 +338,20 @@ class ModuleInstance:
             )
             for key, bindings in instances
         ]
+
+    def may_define_resources(self, name: str) -> bool:
+        """False only for a call whose module directory exists and cannot hold a modelled resource."""
+        source_attr = self.source.calls[name].body.attributes.get("source")
+        source = source_attr.expr.value if source_attr and isinstance(source_attr.expr, Literal) else None
+        if not isinstance(source, str):
+            return True
+        if is_local_source(source):
+            directory: Path | None = (self.source.dir / source).resolve()
+        else:
+            directory = self.evaluation.registry_module_dir(".".join((*self.call_path, name)))
+        if directory is None or not directory.is_dir():
+            return True
+        return may_define_resources(directory)
 
     def _called_source(self, name: str, block: Block, call_address: str) -> ModuleSource | None:
         evaluation = self.evaluation
@@ -677,6 +691,8 @@ def collect_resources(module: ModuleInstance) -> list[ResourceInstance]:
         if rtype in MODELLED_TYPES:
             found.extend(_resource_instances(module, rtype, name, block))
     for call_name in module.source.calls:
+        if not module.may_define_resources(call_name):
+            continue
         try:
             children = module.children(call_name, None)
         except EvaluationError as error:

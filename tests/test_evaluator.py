@@ -344,3 +344,9 @@ def test_text_output_lists_tables() -> None:
     assert result.exit_code == 0
     assert 'module.tables["users"].aws_dynamodb_table.this' in result.stdout
     assert "2 table instance(s)" in result.stdout
+
+
+def test_called_module_that_cannot_define_tables_is_never_parsed() -> None:
+    code, document = run_tables(f"{CONSTRUCTS}/irrelevant-module")
+    assert code == 0, document["errors"]
+    assert [t["address"] for t in document["tables"]] == ["aws_dynamodb_table.t"]
