@@ -19,7 +19,7 @@ from dynlint.evaluator import (
     collect_resources,
     safe_evaluate,
 )
-from dynlint.model import Diagnostic, Inventory, ResourceInstance, TraceStep
+from dynlint.model import Inventory, ResourceInstance, TraceStep
 from dynlint.modules import SourceTree, is_configuration_file
 from dynlint.parser import ParseError, parse_expression
 from dynlint.plan import load_plan, looks_like_plan
@@ -90,11 +90,10 @@ def _scan_plan(path: Path, tree: SourceTree, options: ScanOptions, inventory: In
 def _scan_files(
     path: Path, tree: SourceTree, options: ScanOptions, inventory: Inventory, seen: set[Path]
 ) -> None:
+    """A single .tf file: its directory is evaluated, and only the resources it defines kept."""
     if not is_configuration_file(path):
         raise UsageError(f"{tree.display(path)}: not a .tf, .tf.json or plan JSON file")
-    before = len(inventory.resources)
     _scan_directory(path.parent, tree, options, inventory, seen, only_file=tree.display(path))
-    del before
 
 
 def _scan_directory(
@@ -226,7 +225,3 @@ class _NoNames:
 
     def note_index(self, target: Any, key: Any) -> None:
         return None
-
-
-def diagnostics_of(inventory: Inventory, severity: str) -> list[Diagnostic]:
-    return [d for d in inventory.diagnostics if d.severity == severity]

@@ -350,3 +350,23 @@ def test_called_module_that_cannot_define_tables_is_never_parsed() -> None:
     code, document = run_tables(f"{CONSTRUCTS}/irrelevant-module")
     assert code == 0, document["errors"]
     assert [t["address"] for t in document["tables"]] == ["aws_dynamodb_table.t"]
+
+
+def test_a_tf_file_argument_shows_only_its_own_tables() -> None:
+    tables = tables_of(f"{CONSTRUCTS}/unknown-vs-absent/main.tf")
+    assert len(tables) == 4
+    tables = tables_of(f"{CONSTRUCTS}/for-each-module/main.tf")
+    assert tables == []
+    tables = tables_of(f"{CONSTRUCTS}/for-each-module/modules/table/main.tf")
+    assert len(tables) == 1
+
+
+def test_json_var_files_load_like_hcl_ones(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(
+        'variable "mode" {\n  type = string\n}\n'
+        'resource "aws_dynamodb_table" "t" {\n  name = "t"\n  billing_mode = var.mode\n  hash_key = "id"\n}\n'
+    )
+    (tmp_path / "terraform.tfvars.json").write_text('{"mode": "PAY_PER_REQUEST"}')
+    inventory = scan([tmp_path], ScanOptions())
+    assert inventory.tables[0].values["billing_mode"] == "PAY_PER_REQUEST"
+    assert inventory.tables[0].var_file is None
