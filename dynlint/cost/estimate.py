@@ -54,6 +54,17 @@ class Estimate:
             }
         )
 
+    @property
+    def price_gaps(self) -> list[str]:
+        """A message naming the lines left out for want of a price, if any."""
+        missing = self.unknown_prices
+        if not missing:
+            return []
+        return [
+            f"{self.context.book.origin} has no price for: {'; '.join(missing)}; those lines "
+            "are left out (pass --prices FILE with them)"
+        ]
+
 
 def estimate(
     table: TableSpec,

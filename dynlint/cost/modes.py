@@ -101,7 +101,13 @@ class ModeCost:
     throttled_reads: float = 0.0
     throttled_writes: float = 0.0
     unknown: list[str] = field(default_factory=list)
+    capacity_unknown: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def has_gaps(self) -> bool:
+        """True when some line's amount is unknown (a price, or a value set at apply)."""
+        return any(item.monthly_usd is None for item in self.items)
 
     @property
     def monthly_usd(self) -> float | None:
@@ -278,28 +284,29 @@ def sudden_jump(profile: Profile) -> float:
 def _plan(context: Context, dim: Dimension, autoscaled: bool) -> DimensionPlan | str:
     """How much capacity ``dim`` has minute by minute, or why that is unknown.
 
-    Fixed mode keeps what the code configures (its autoscaling included) and sizes the rest
-    for the peak; autoscaled mode keeps configured autoscaling and adds the default policy
-    everywhere else.
+    Fixed mode ("provisioned") is the capacity the code configures, its autoscaling included,
+    and capacity sized for the peak wherever the code configures none. Autoscaled mode is the
+    alternative: the default policy (``Settings``) on every table and index.
     """
     setting = context.table.configured.get((dim.index, dim.kind), CapacitySetting())
     demand = context.demand(dim)
     first_minute = context.profile.first_minute_of_day
     what = f"{dim.label} {dim.kind} capacity"
+    if autoscaled:
+        policy = context.settings.policy
+        simulation = simulate_autoscaling(demand, policy, None, first_minute)
+        return DimensionPlan(dim, _describe(policy), demand, simulation)
     if setting.autoscaling_unknown:
         return f"{what}: {setting.autoscaling_unknown}"
     if setting.autoscaling is not None:
         policy = setting.autoscaling
         simulation = simulate_autoscaling(demand, policy, setting.capacity, first_minute)
         return DimensionPlan(dim, f"configured {_describe(policy)}", demand, simulation)
-    if autoscaled:
-        policy = context.settings.policy
-        simulation = simulate_autoscaling(demand, policy, setting.capacity, first_minute)
-        return DimensionPlan(dim, _describe(policy), demand, simulation)
     if setting.capacity_unknown:
         return f"{what}: {setting.capacity_unknown}"
     if setting.capacity is not None:
-        return DimensionPlan(dim, "configured", demand, simulate_fixed(demand, setting.capacity))
+        simulation = simulate_fixed(demand, setting.capacity)
+        return DimensionPlan(dim, "configured capacity", demand, simulation)
     target = context.settings.target_utilization
     capacity = capacity_for(max(demand), target)
     how = f"sized for the peak at {target:.0%}"
@@ -328,6 +335,7 @@ def price_provisioned(context: Context, autoscaled: bool) -> ModeCost:
         plan = _plan(context, dim, autoscaled)
         if isinstance(plan, str):
             cost.unknown.append(plan)
+            cost.capacity_unknown.append(plan)
             continue
         cost.plans.append(plan)
         assert plan.simulation is not None

@@ -14,8 +14,8 @@ from dynlint.cost.tables import TableResult
 
 MODE_TITLES: dict[Mode, str] = {
     "on_demand": "on-demand",
-    "provisioned": "provisioned, fixed",
-    "autoscaled": "provisioned, autoscaled",
+    "provisioned": "provisioned",
+    "autoscaled": "autoscaled",
 }
 
 
@@ -119,35 +119,44 @@ def table_json(result: TableResult) -> dict[str, Any]:
     return data
 
 
-def totals(results: list[TableResult]) -> dict[str, Any]:
-    """Sums over every table; a sum with an unknown part is unknown (null), not partial."""
+def _sum(amounts: list[float | None]) -> float | None:
+    if any(amount is None for amount in amounts):
+        return None
+    return _money(sum(amount for amount in amounts if amount is not None))
 
-    def total(amounts: list[float | None]) -> float | None:
-        if any(amount is None for amount in amounts):
-            return None
-        return _money(sum(amount for amount in amounts if amount is not None))
 
-    def mode_amounts(mode: Mode) -> list[float | None]:
-        return [None if r.estimate is None else r.estimate.mode(mode).monthly_usd for r in results]
-
-    recommended: list[float | None] = []
+def _chosen_costs(results: list[TableResult], pick: str) -> list[ModeCost | None]:
+    """Each table's cost in one mode, its configured mode, or its recommended mode."""
+    costs: list[ModeCost | None] = []
     for result in results:
-        advice_mode = None if result.estimate is None else result.estimate.advice.mode
-        recommended.append(
-            None if advice_mode is None else result.estimate.mode(advice_mode).monthly_usd  # type: ignore[union-attr]
-        )
-    configured = total([r.configured_monthly_usd for r in results])
-    best = total(recommended)
-    return {
-        "tables": len(results),
-        "monthly_usd": configured,
-        "on_demand_monthly_usd": total(mode_amounts("on_demand")),
-        "provisioned_monthly_usd": total(mode_amounts("provisioned")),
-        "autoscaled_monthly_usd": total(mode_amounts("autoscaled")),
-        "recommended_monthly_usd": best,
-        "savings_usd": None if configured is None or best is None else _money(configured - best),
-        "unpriced": [r.resource.address for r in results if r.configured_monthly_usd is None],
+        found = result.estimate
+        mode: Mode | None = pick if pick in MODES else None  # type: ignore[assignment]
+        if pick == "configured":
+            mode = result.configured_mode
+        elif pick == "recommended" and found is not None:
+            mode = found.advice.mode
+        costs.append(None if found is None or mode is None else found.mode(mode))
+    return costs
+
+
+def totals(results: list[TableResult]) -> dict[str, Any]:
+    """Sums over every table; a sum with an unknown part is null, its known part beside it."""
+    data: dict[str, Any] = {"tables": len(results)}
+    picks = {
+        "monthly_usd": "configured",
+        "on_demand_monthly_usd": "on_demand",
+        "provisioned_monthly_usd": "provisioned",
+        "autoscaled_monthly_usd": "autoscaled",
+        "recommended_monthly_usd": "recommended",
     }
+    for key, pick in picks.items():
+        costs = _chosen_costs(results, pick)
+        data[key] = _sum([None if cost is None else cost.monthly_usd for cost in costs])
+        data[f"known_{key}"] = _money(sum(cost.known_monthly_usd for cost in costs if cost))
+    configured, best = data["monthly_usd"], data["recommended_monthly_usd"]
+    data["savings_usd"] = None if configured is None or best is None else _money(configured - best)
+    data["unpriced"] = [r.resource.address for r in results if r.configured_monthly_usd is None]
+    return data
 
 
 def path_json(results: list[TableResult], assumptions: dict[str, Any]) -> str:
@@ -166,6 +175,15 @@ def path_json(results: list[TableResult], assumptions: dict[str, Any]) -> str:
 
 def _usd(amount: float | None) -> str:
     return "unknown" if amount is None else f"{amount:,.2f}"
+
+
+def _mode_usd(cost: ModeCost | None) -> str:
+    """The amount, or the known part followed by ``+?`` when only some lines are unknown."""
+    if cost is None or cost.capacity_unknown:
+        return "unknown"
+    if cost.monthly_usd is None:
+        return f"{cost.known_monthly_usd:,.2f}+?"
+    return _usd(cost.monthly_usd)
 
 
 def _units(value: float | None) -> str:
@@ -190,6 +208,18 @@ def _percent(value: float | None) -> str:
     return "-" if value is None else f"{value:.0%}"
 
 
+def _capacity_how(cost: ModeCost) -> str:
+    if cost.mode == "on_demand":
+        return "pay per request"
+    hows: list[str] = []
+    for plan in cost.plans:
+        if plan.how not in hows:
+            hows.append(plan.how)
+    if cost.capacity_unknown:
+        hows.append("some unknown")
+    return "; ".join(hows)
+
+
 def modes_table(found: Estimate) -> str:
     rows = []
     for cost in found.modes:
@@ -197,15 +227,17 @@ def modes_table(found: Estimate) -> str:
         rows.append(
             [
                 MODE_TITLES[cost.mode],
-                _usd(cost.monthly_usd),
+                _mode_usd(cost),
                 _units(cost.capacity_units("write")) if provisioned else "-",
                 _units(cost.capacity_units("read")) if provisioned else "-",
                 _percent(found.utilization(cost)) if provisioned else "-",
                 f"{cost.throttled_requests:,.0f}",
+                _capacity_how(cost),
             ]
         )
-    headers = ["mode", "USD/month", "WCU", "RCU", "utilization", "throttled/month"]
-    return tabulate(rows, headers=headers, colalign=("left", *["right"] * 5), disable_numparse=True)
+    headers = ["mode", "USD/month", "WCU", "RCU", "utilization", "throttled/month", "capacity"]
+    align = ("left", "right", "right", "right", "right", "right", "left")
+    return tabulate(rows, headers=headers, colalign=align, disable_numparse=True)
 
 
 def breakdown_table(cost: ModeCost) -> str:
@@ -253,43 +285,57 @@ def single_text(found: Estimate, headline: list[str]) -> str:
 
 def _where(result: TableResult) -> str:
     table = result.resource
-    context = [table.root or "."]
-    if table.environment:
-        context.append(table.environment)
-    if table.var_file:
-        context.append(table.var_file)
-    return " ".join(context)
+    label = table.environment or (table.var_file and table.var_file.rsplit("/", 1)[-1])
+    return f"{table.root or '.'} ({label})" if label else table.root or "."
+
+
+def _configured_usd(result: TableResult) -> str:
+    mode = result.configured_mode
+    if mode is None or result.estimate is None:
+        return "unknown"
+    return _mode_usd(result.estimate.mode(mode))
 
 
 def _summary_row(result: TableResult) -> list[str]:
     found = result.estimate
-    amounts = [_usd(None if found is None else found.mode(m).monthly_usd) for m in MODES]
-    recommended = "-"
+    amounts = [_mode_usd(None if found is None else found.mode(m)) for m in MODES]
+    best = "-"
     if found is not None and found.advice.mode is not None:
-        recommended = MODE_TITLES[found.advice.mode]
+        best = MODE_TITLES[found.advice.mode]
     configured = "unknown" if result.configured_mode is None else MODE_TITLES[result.configured_mode]
-    return [result.resource.address, _where(result), configured, *amounts, recommended]
+    return [
+        result.resource.address,
+        _where(result),
+        configured,
+        _configured_usd(result),
+        *amounts,
+        best,
+    ]
+
+
+def _total_usd(amount: float | None, known: float) -> str:
+    return f"{known:,.2f}+?" if amount is None else _usd(amount)
 
 
 def path_text(results: list[TableResult], headline: list[str]) -> str:
     rows = [_summary_row(result) for result in results]
     summary = totals(results)
-    rows.append(
-        [
-            "total",
-            "",
-            _usd(summary["monthly_usd"]),
-            _usd(summary["on_demand_monthly_usd"]),
-            _usd(summary["provisioned_monthly_usd"]),
-            _usd(summary["autoscaled_monthly_usd"]),
-            _usd(summary["recommended_monthly_usd"]),
-        ]
-    )
-    headers = ["table", "root/env", "configured", *[f"{MODE_TITLES[m]}" for m in MODES], "best"]
-    parts = ["\n".join(headline), tabulate(rows, headers=headers, disable_numparse=True)]
+    keys = [
+        "monthly_usd",
+        "on_demand_monthly_usd",
+        "provisioned_monthly_usd",
+        "autoscaled_monthly_usd",
+        "recommended_monthly_usd",
+    ]
+    rows.append(["total", "", "", *(_total_usd(summary[key], summary[f"known_{key}"]) for key in keys)])
+    headers = ["table", "root (env)", "configured", "as configured", *MODE_TITLES.values(), "best"]
+    align = ("left", "left", "left", "right", "right", "right", "right", "left")
+    parts = ["\n".join(headline), tabulate(rows, headers=headers, colalign=align, disable_numparse=True)]
     parts.append(
-        "USD/month per mode; the total row's configured column is what the code costs as "
-        "written, and best is the sum of each table's recommended mode."
+        "USD a month. Provisioned is the capacity the code configures (or, for an on-demand "
+        "table, capacity sized for the peak); autoscaled is target tracking on every table and "
+        "index. The total's best column sums each table's recommended mode; unknown means some "
+        "part could not be priced (see below)."
     )
     for result in results:
         parts.append(_table_details(result))
@@ -297,7 +343,7 @@ def path_text(results: list[TableResult], headline: list[str]) -> str:
 
 
 def _table_details(result: TableResult) -> str:
-    lines = [f"{result.resource.address} ({_where(result)}):"]
+    lines = [f"{result.resource.address} in {_where(result)}:"]
     found = result.estimate
     if found is not None:
         lines.append(modes_table(found))

@@ -101,6 +101,7 @@ def price_table(table: ResourceInstance, inventory: Inventory, options: PathOpti
         return result
     result.estimate = estimate(spec, options.shape, options.profile, options.book, options.settings)
     result.warnings.extend(shortfalls(result.estimate))
+    result.unknown.extend(result.estimate.price_gaps)
     return result
 
 
@@ -117,13 +118,18 @@ def shortfalls(found: Estimate) -> list[str]:
             limit = max(limit, _max_of(found, dim.index, dim.kind))
         if plan.peak_demand > limit + 1e-9:
             unit = "RCU" if dim.kind == "read" else "WCU"
-            at_target = plan.peak_demand / found.context.settings.target_utilization
+            target = found.context.settings.target_utilization
             messages.append(
-                f"{dim.label}: configured {plan.how} ({limit} {unit} at most) cannot carry the "
-                f"load: it needs {plan.peak_demand:,.4g} {unit} at 100% utilization "
-                f"({at_target:,.4g} at the {found.context.settings.target_utilization:.0%} target)"
+                f"{dim.label} {dim.kind}s: {plan.how} ({limit:,} {unit} at most) cannot carry "
+                f"the load: it needs {_units(plan.peak_demand)} {unit} at 100% utilization, "
+                f"{_units(plan.peak_demand / target)} at the {target:.0%} target"
             )
     return messages
+
+
+def _units(value: float) -> str:
+    value = round(value, 3)
+    return f"{value:,.0f}" if value.is_integer() or value >= 100 else f"{value:,.1f}"
 
 
 def _max_of(found: Estimate, index: str, kind: Kind) -> int:

@@ -78,7 +78,10 @@ class Profile:
 
 def split_rate(total: float, read_ratio: float) -> tuple[float, float]:
     """Reads and writes per second of ``total`` requests per second."""
-    return total * read_ratio, total * (1.0 - read_ratio)
+    # Rounding drops float noise (500 x 0.2 = 99.99999999999997) that would move capacity
+    # across a whole-unit boundary.
+    reads = round(total * read_ratio, 9)
+    return reads, round(total - reads, 9)
 
 
 # Named shapes --------------------------------------------------------------------------------
