@@ -532,8 +532,20 @@ def _expand_last(name: str, args: list[Any]) -> list[Any] | Unknown:
     return [*args[:-1], *last]
 
 
+def _builtin_name(name: str) -> str:
+    """Terraform also accepts built-in functions with the ``core::`` namespace prefix."""
+    return name.removeprefix("core::")
+
+
+def _is_provider_function(name: str) -> bool:
+    return name.startswith("provider::")
+
+
 def call_function(name: str, args: list[Any], expand_last: bool = False) -> Any:
     """Call Terraform function ``name``; ``expand_last`` when written ``f(a, b...)``."""
+    if _is_provider_function(name):
+        return Unknown(f"{name}() is a provider-defined function, which dynlint does not evaluate")
+    name = _builtin_name(name)
     if name not in _SPECS:
         raise EvaluationError(f'Call to unknown function: there is no function named "{name}"')
     if expand_last:
@@ -545,7 +557,7 @@ def call_function(name: str, args: list[Any], expand_last: bool = False) -> Any:
 
 
 def is_known_function(name: str) -> bool:
-    return name in _SPECS
+    return _is_provider_function(name) or _builtin_name(name) in _SPECS
 
 
 # ---------------------------------------------------------------------------------------------
@@ -687,7 +699,9 @@ _POSIX_CLASSES = {
     "word": "0-9A-Za-z_",
     "xdigit": "0-9A-Fa-f",
 }
-_KEPT_ESCAPES = frozenset("AbBdDsSwWaftnrv")
+_KEPT_ESCAPES = frozenset("AbBdDwWaftnrv")
+# RE2's \s leaves out the vertical tab that Python's includes.
+_SPACE_CLASS = "\\t\\n\\f\\r "
 _FLAG_GROUP = re.compile(r"\(\?([imsU]*(?:-[imsU]+)?)([:)])")
 _NAMED_GROUP = re.compile(r"\(\?P?<([A-Za-z0-9_]+)>")
 _REPEAT = re.compile(r"\{([0-9]+)(,([0-9]*))?\}")
@@ -846,6 +860,12 @@ class _Re2Translator:
             raise _UnsupportedPattern("Unicode character classes")
         if char == "z" and not in_class:
             return "\\Z"
+        if char == "s":
+            return _SPACE_CLASS if in_class else f"[{_SPACE_CLASS}]"
+        if char == "S" and not in_class:
+            return f"[^{_SPACE_CLASS}]"
+        if char == "S":
+            raise _UnsupportedPattern("\\S inside a character class")
         if char in _KEPT_ESCAPES and not (in_class and char in "AbBz"):
             return "\\" + char
         if char.isascii() and char.isalnum():

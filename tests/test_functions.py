@@ -97,6 +97,8 @@ RESULTS: list[tuple[str, list[Any], Any]] = [
     ("regexall", ["x*", "abxd"], ["", "", "x", ""]),
     ("regexall", ["(\\d)(\\w)", "1a 2b"], [["1", "a"], ["2", "b"]]),
     ("regexall", ["z", "abc"], []),
+    ("regexall", ["\\s", "a b\tc\vd"], [" ", "\t"]),
+    ("regex", ["[\\s,]+", "a, b"], ", "),
     ("format", ["Hello, %s!", "Ander"], "Hello, Ander!"),
     ("format", ["There are %d lights", 4], "There are 4 lights"),
     ("format", ["%d", "12"], "12"),
@@ -466,6 +468,18 @@ def test_can_and_try_are_left_to_the_evaluator(name: str) -> None:
     assert name not in FUNCTIONS
 
 
+def test_core_namespace_prefix_names_a_builtin_function() -> None:
+    assert is_known_function("core::upper")
+    assert call_function("core::upper", ["a"]) == "A"
+
+
+def test_provider_defined_functions_are_unknown_not_errors() -> None:
+    assert is_known_function("provider::aws::arn_parse")
+    result = call_function("provider::aws::arn_parse", ["arn:aws:dynamodb:us-east-1:1:table/t"])
+    assert is_unknown(result)
+    assert "provider::aws::arn_parse" in result.reason
+
+
 def test_every_function_is_exported_and_callable() -> None:
     assert is_known_function("lookup")
     assert FUNCTIONS["upper"]("a") == "A"
@@ -643,6 +657,10 @@ def test_alltrue_with_true_and_unknown_is_unknown() -> None:
 
 def test_alltrue_with_false_before_unknown_is_false() -> None:
     assert call_function("alltrue", [[False, UNKNOWN_FLAG]]) is False
+
+
+def test_alltrue_stops_at_an_unknown_before_false_as_terraform_does() -> None:
+    assert is_unknown(call_function("alltrue", [[UNKNOWN_FLAG, False]]))
 
 
 def test_anytrue_with_true_and_unknown_is_true() -> None:
