@@ -18,9 +18,7 @@ from dynlint.cost.capacity import (
 )
 
 
-@pytest.mark.parametrize(
-    ("item_kb", "units"), [(0.1, 1), (1, 1), (1.01, 2), (3.5, 4), (4, 4), (400, 400)]
-)
+@pytest.mark.parametrize(("item_kb", "units"), [(0.1, 1), (1, 1), (1.01, 2), (3.5, 4), (4, 4), (400, 400)])
 def test_write_units_round_up_to_whole_kilobytes(item_kb: float, units: int) -> None:
     assert write_units(item_kb) == units
 
@@ -62,9 +60,7 @@ def test_a_write_that_changes_the_index_key_costs_two_index_writes() -> None:
 
 def test_lsis_use_the_table_capacity_and_gsis_their_own() -> None:
     shape = RequestShape(write_item_kb=1)
-    table = TableSpec(
-        name="t", region="us-east-1", gsis=(IndexSpec("g"),), lsis=(IndexSpec("l"),)
-    )
+    table = TableSpec(name="t", region="us-east-1", gsis=(IndexSpec("g"),), lsis=(IndexSpec("l"),))
     found = {(d.index, d.kind): d.units_per_request for d in dimensions(table, shape)}
     assert found[("table", "write")] == 2  # the item and its LSI entry
     assert found[("g", "write")] == 1
