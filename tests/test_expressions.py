@@ -57,6 +57,8 @@ variable "nothing" { type = string }
         ('lookup(var.tables.events, "missing", "dflt")', "dflt"),
         ("try(var.tables.orders.pitr, false)", False),
         ("can(var.tables.orders)", False),
+        ("try(var.tables.events.pitr, false)", True),
+        ("can(var.tables.events)", True),
         ("<<-EOT\n    table ${var.names[1]}\n  EOT", "table b\n"),
         ('"$${literal}"', "${literal}"),
         ("null == null", True),
@@ -77,6 +79,8 @@ def test_expression_values(tmp_path: Path, expression: str, expected: Any) -> No
         '[for n in split(",", var.nothing) : n]',
         "data.aws_region.current.name",
         "upper(var.nothing)",
+        'try(var.nothing, "fallback")',
+        "can(var.nothing)",
     ],
 )
 def test_unknown_propagates(tmp_path: Path, expression: str) -> None:
