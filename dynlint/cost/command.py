@@ -59,7 +59,8 @@ def cost(
             "--read-ratio",
             min=0,
             max=1,
-            help="Share of --rps that are reads.  [default: 0.8]",
+            help="Share of --rps that are reads.",
+            show_default="0.8",
             rich_help_panel=TRAFFIC,
         ),
     ] = None,
@@ -84,7 +85,8 @@ def cost(
         ShapeOption | None,
         typer.Option(
             "--shape",
-            help="Named traffic shape around the given rate.  [default: steady]",
+            help="Named traffic shape around the given rate.",
+            show_default="steady",
             rich_help_panel=TRAFFIC,
         ),
     ] = None,
@@ -94,7 +96,8 @@ def cost(
             "--item-kb",
             min=0,
             max=400,
-            help="Item size read and written.  [default: 1]",
+            help="Item size read and written, in KB.",
+            show_default="1",
             rich_help_panel=REQUESTS,
         ),
     ] = None,
@@ -104,7 +107,8 @@ def cost(
             "--read-item-kb",
             min=0,
             max=400,
-            help="Size of the items read.",
+            help="Size of the items read, in KB.",
+            show_default="--item-kb",
             rich_help_panel=REQUESTS,
         ),
     ] = None,
@@ -114,7 +118,8 @@ def cost(
             "--write-item-kb",
             min=0,
             max=400,
-            help="Size of the items written.",
+            help="Size of the items written, in KB.",
+            show_default="--item-kb",
             rich_help_panel=REQUESTS,
         ),
     ] = None,
@@ -148,7 +153,8 @@ def cost(
             "--gsi",
             min=0,
             max=20,
-            help="Global secondary indexes that receive every write.  [default: 0]",
+            help="Global secondary indexes that receive every write.",
+            show_default="0",
             rich_help_panel=TABLE,
         ),
     ] = None,
@@ -158,7 +164,8 @@ def cost(
             "--lsi",
             min=0,
             max=5,
-            help="Local secondary indexes (they use the table's capacity).  [default: 0]",
+            help="Local secondary indexes (they use the table's capacity).",
+            show_default="0",
             rich_help_panel=TABLE,
         ),
     ] = None,
@@ -168,20 +175,21 @@ def cost(
             "--index-item-kb",
             min=0,
             max=400,
-            help="Size of an index entry.  [default: the whole item]",
+            help="Size of an index entry, in KB.",
+            show_default="the whole item",
             rich_help_panel=TABLE,
         ),
     ] = None,
     table_class: Annotated[
         TableClassOption | None,
-        typer.Option("--table-class", help="[default: standard]", rich_help_panel=TABLE),
+        typer.Option("--table-class", help="Table class.", show_default="standard", rich_help_panel=TABLE),
     ] = None,
     pitr: Annotated[
         bool | None,
         typer.Option(
             "--pitr/--no-pitr",
-            help="Point-in-time recovery, in every region.  [default: no-pitr]",
-            show_default=False,
+            help="Point-in-time recovery, in every region.",
+            show_default="no-pitr",
             rich_help_panel=TABLE,
         ),
     ] = None,
@@ -280,8 +288,7 @@ def cost(
 ) -> None:
     """Estimate monthly cost: on-demand versus provisioned versus autoscaled.
 
-    Give the traffic (--rps, --read-rps/--write-rps, or --profile), and either describe the
-    table with options or give a PATH to price the tables that Terraform code defines.
+    Give the traffic, then describe a table with options, or give PATH to price its tables.
     """
     from dynlint.cost.errors import CostInputError
     from dynlint.cost.run import CostRequest, run

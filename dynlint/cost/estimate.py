@@ -61,7 +61,7 @@ class Estimate:
         if not missing:
             return []
         return [
-            f"{self.context.book.origin} has no price for: {'; '.join(missing)}; those lines "
+            f"no price in {self.context.book.origin} for: {'; '.join(missing)}; those lines "
             "are left out (pass --prices FILE with them)"
         ]
 
@@ -74,8 +74,9 @@ def estimate(
     settings: Settings,
 ) -> Estimate:
     """Price ``table`` under ``profile`` in every mode and say which mode to choose."""
+    # Unknown prices for the table's own region are an input error, raised before any work.
+    book.entry(table.region, table.table_class)
     context = Context(table=table, shape=shape, profile=profile, settings=settings, book=book)
-    context.origin_prices  # noqa: B018 - fails early, with a clear message, on unknown prices
     on_demand = price_on_demand(context)
     provisioned = price_provisioned(context, autoscaled=False)
     autoscaled = price_provisioned(context, autoscaled=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from dynlint.cost.advice import ACCEPTABLE_THROTTLED_FRACTION
 from dynlint.cost.errors import CostInputError
@@ -142,9 +143,9 @@ def write_plot(found: Estimate, path: Path) -> None:
         plt.close(figure)
 
 
-def _mark(axes: object, rate: float, label: str, style: str) -> None:
-    axes.axvline(rate, linestyle=style, color="black", linewidth=0.8)  # type: ignore[attr-defined]
-    axes.annotate(  # type: ignore[attr-defined]
+def _mark(axes: Any, rate: float, label: str, style: str) -> None:
+    axes.axvline(rate, linestyle=style, color="black", linewidth=0.8)
+    axes.annotate(
         f" {label}: {rate:,.0f}/s",
         xy=(rate, 0),
         xycoords=("data", "axes fraction"),

@@ -142,7 +142,7 @@ def load_prices(path: Path | None = None) -> PriceBook:
     """The packaged prices, or those of ``path``; a bad file raises :class:`CostInputError`."""
     if path is None:
         text = resources.files("dynlint.cost").joinpath(PACKAGED_PRICES).read_text("utf-8")
-        return PriceBook(PriceFile.model_validate_json(text), "the packaged prices")
+        return PriceBook(PriceFile.model_validate_json(text), "dynlint's packaged prices")
     return PriceBook(_parse_file(path), str(path))
 
 

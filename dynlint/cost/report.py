@@ -125,16 +125,20 @@ def _sum(amounts: list[float | None]) -> float | None:
     return _money(sum(amount for amount in amounts if amount is not None))
 
 
+def _pick_mode(result: TableResult, pick: str) -> Mode | None:
+    if pick == "configured":
+        return result.configured_mode
+    if pick == "recommended":
+        return None if result.estimate is None else result.estimate.advice.mode
+    return next((mode for mode in MODES if mode == pick), None)
+
+
 def _chosen_costs(results: list[TableResult], pick: str) -> list[ModeCost | None]:
-    """Each table's cost in one mode, its configured mode, or its recommended mode."""
+    """Each table's cost in one mode, in its configured mode, or in its recommended mode."""
     costs: list[ModeCost | None] = []
     for result in results:
+        mode = _pick_mode(result, pick)
         found = result.estimate
-        mode: Mode | None = pick if pick in MODES else None  # type: ignore[assignment]
-        if pick == "configured":
-            mode = result.configured_mode
-        elif pick == "recommended" and found is not None:
-            mode = found.advice.mode
         costs.append(None if found is None or mode is None else found.mode(mode))
     return costs
 

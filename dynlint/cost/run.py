@@ -234,7 +234,7 @@ def _run_single(
     if found.unknown_prices:
         missing = "; ".join(found.unknown_prices)
         raise CostInputError(
-            f"{book.origin} has no price for: {missing} ({request.region}, {table.table_class}); "
+            f"no price in {book.origin} for: {missing} ({request.region}, {table.table_class}); "
             "pass --prices FILE with those prices"
         )
     if request.plot is not None:

@@ -371,10 +371,12 @@ class _Autoscaling:
         return None
 
     def _policy(self, target: ResourceInstance) -> ScalingPolicy | str | None:
-        bounds = [target.values.get("min_capacity"), target.values.get("max_capacity")]
+        bounds: list[int] = []
         for name in ("min_capacity", "max_capacity"):
-            if target.is_unknown(name) or target.values.get(name) is None:
+            value = target.values.get(name)
+            if target.is_unknown(name) or not isinstance(value, (int, float)):
                 return f"{target.address}: {name} is unknown until apply"
+            bounds.append(int(value))
         target_value = self._target_value(target)
         if target_value is None:
             self.warnings.append(
@@ -384,7 +386,7 @@ class _Autoscaling:
             return None
         if isinstance(target_value, str):
             return target_value
-        low, high = (int(bound) for bound in bounds)  # type: ignore[arg-type]
+        low, high = bounds
         return ScalingPolicy(min_capacity=max(1, low), max_capacity=high, target=target_value)
 
     def _target_value(self, target: ResourceInstance) -> float | str | None:

@@ -74,7 +74,7 @@ def test_read_and_write_rates_and_table_options(cli: Any) -> None:
 def test_standard_ia_replicas_need_a_price_dynlint_does_not_have(cli: Any) -> None:
     result = cli("cost", "--rps", "10", "--table-class", "standard-ia", "--replicas", "1")
     assert result.exit_code == 2
-    assert "no price for: replicated write" in result.stderr
+    assert "no price in dynlint's packaged prices for: replicated write" in result.stderr
 
 
 def test_a_replica_region_without_read_prices_is_refused(cli: Any) -> None:
@@ -107,7 +107,7 @@ def test_profile_file_and_named_shape(cli: Any) -> None:
         (["--rps", "5", "--item-kb", "0"], "--item-kb must be more than 0 KB"),
         (["--rps", "5", "--item-kb", "2", "--read-item-kb", "1"], "not both"),
         (["--rps", "5", "--region", "eu-west-3"], "eu-west-3 (standard) are not known"),
-        (["--rps", "5", "--region", "us-west-1"], "no price for"),
+        (["--rps", "5", "--region", "us-west-1"], "no price in"),
         (["--rps", "5", "--plot", "chart.pdf"], "must end in .png or .svg"),
         (["fixtures", "--rps", "5", "--gsi", "1"], "--gsi describes a table"),
         (["fixtures", "--rps", "5", "--free-tier"], "per account and region"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -94,10 +95,10 @@ def test_a_valid_prices_file_replaces_the_packaged_one(tmp_path: Path) -> None:
     ],
 )
 def test_a_bad_prices_file_names_the_field_and_the_reason(
-    tmp_path: Path, change: object, message: str
+    tmp_path: Path, change: Callable[[dict], object], message: str
 ) -> None:
     data = _packaged()
-    change(data)  # type: ignore[operator]
+    change(data)
     path = _write(tmp_path, data)
     with pytest.raises(CostInputError, match=message) as raised:
         load_prices(path)

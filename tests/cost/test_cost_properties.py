@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -17,7 +19,7 @@ from dynlint.cost.capacity import (
 )
 from dynlint.cost.estimate import estimate
 from dynlint.cost.modes import Settings
-from dynlint.cost.prices import PriceBook, load_prices
+from dynlint.cost.prices import PriceBook, TableClass, load_prices
 from dynlint.cost.traffic import Profile, shaped
 
 BOOK: PriceBook = load_prices()
@@ -106,7 +108,7 @@ def test_provisioned_at_full_utilization_is_cheaper_than_on_demand(
 ) -> None:
     # Strongly consistent 1 KB reads and 1 KB writes: one unit per request, so capacity sized
     # at a 100% target equals the demand exactly.
-    table = TableSpec(name="t", region="us-east-1", table_class=table_class)  # type: ignore[arg-type]
+    table = TableSpec(name="t", region="us-east-1", table_class=cast(TableClass, table_class))
     shape = RequestShape(consistency=Consistency.strong)
     found = estimate(
         table, shape, shaped("steady", read_units, write_units), BOOK, Settings(target_utilization=1.0)
