@@ -256,6 +256,7 @@ def price_on_demand(context: Context) -> ModeCost:
     shared, unknown = shared_lines(context)
     cost.items.extend(shared)
     cost.unknown.extend(unknown)
+    cost.notes.extend(free_tier_notes(context))
     jump = sudden_jump(context.profile)
     if jump > 2:
         cost.notes.append(
@@ -264,6 +265,17 @@ def price_on_demand(context: Context) -> ModeCost:
             "(within about 30 minutes); later repetitions are within the peak it has seen"
         )
     return cost
+
+
+def free_tier_notes(context: Context) -> list[str]:
+    if not context.settings.free_tier:
+        return []
+    free = context.origin_prices.free_tier
+    if free is None:
+        return [f"the free tier of {context.table.region} is not known; nothing deducted"]
+    if not (free.write_capacity_units or free.read_capacity_units or free.storage_gb):
+        return [f"the free tier does not cover {context.table.table_class} tables; nothing deducted"]
+    return []
 
 
 def sudden_jump(profile: Profile) -> float:

@@ -72,7 +72,7 @@ def run_path(
         stderr.append(f"dynlint cost: no aws_dynamodb_table found in {request.path}")
     exit_code = EXIT_INPUT_ERROR if inventory.errors else EXIT_OK
     if request.output_format == "json":
-        data = common_assumptions(request, book, profile, as_of)
+        data = common_assumptions(request, profile, as_of)
         return CostOutput(report.path_json(results, data), stderr, exit_code)
     headline = [
         f"Tables in {request.path}, each priced for the same traffic.",

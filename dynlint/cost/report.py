@@ -239,7 +239,7 @@ def modes_table(found: Estimate) -> str:
                 _capacity_how(cost),
             ]
         )
-    headers = ["mode", "USD/month", "WCU", "RCU", "utilization", "throttled/month", "capacity"]
+    headers = ["mode", "USD/month", "WCU", "RCU", "load/capacity", "throttled/month", "capacity"]
     align = ("left", "right", "right", "right", "right", "right", "left")
     return tabulate(rows, headers=headers, colalign=align, disable_numparse=True)
 

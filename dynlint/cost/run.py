@@ -261,7 +261,7 @@ def traffic_summary(profile: Profile) -> dict[str, Any]:
     }
 
 
-def common_assumptions(request: CostRequest, book: PriceBook, profile: Profile, as_of: str) -> dict[str, Any]:
+def common_assumptions(request: CostRequest, profile: Profile, as_of: str) -> dict[str, Any]:
     shape = request_shape(request)
     return {
         "region": request.region,
@@ -288,7 +288,7 @@ def common_assumptions(request: CostRequest, book: PriceBook, profile: Profile, 
 
 def assumptions(request: CostRequest, book: PriceBook, found: Estimate) -> dict[str, Any]:
     table = found.context.table
-    data = common_assumptions(request, book, found.context.profile, found.prices.as_of.isoformat())
+    data = common_assumptions(request, found.context.profile, found.prices.as_of.isoformat())
     data.update(
         {
             "prices_source": found.prices.source,

@@ -23,6 +23,7 @@ from dynlint.cost.capacity import (
     RequestShape,
     TableSpec,
 )
+from dynlint.cost.errors import CostInputError
 from dynlint.cost.estimate import Estimate, estimate
 from dynlint.cost.modes import Mode, Settings
 from dynlint.cost.prices import PriceBook, TableClass
@@ -99,7 +100,11 @@ def price_table(table: ResourceInstance, inventory: Inventory, options: PathOpti
     )
     if spec is None:
         return result
-    result.estimate = estimate(spec, options.shape, options.profile, options.book, options.settings)
+    try:
+        result.estimate = estimate(spec, options.shape, options.profile, options.book, options.settings)
+    except CostInputError as error:
+        result.unknown.append(str(error))
+        return result
     result.warnings.extend(shortfalls(result.estimate))
     result.unknown.extend(result.estimate.price_gaps)
     return result

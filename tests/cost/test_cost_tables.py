@@ -264,6 +264,21 @@ def test_an_unknown_target_value_makes_the_configured_capacity_unknown(book: Pri
     assert result.estimate.autoscaled.monthly_usd is not None
 
 
+def test_a_table_class_without_prices_in_the_region_is_unknown(book: PriceBook) -> None:
+    table = _table(table_class="STANDARD_INFREQUENT_ACCESS")
+    options = PathOptions(
+        shape=RequestShape(),
+        profile=shaped("steady", 1, 1),
+        book=book,
+        settings=Settings(),
+        region="us-west-1",
+        storage_gb=0,
+    )
+    [result] = price_inventory(Inventory(resources=[table]), options)
+    assert result.estimate is None
+    assert any("us-west-1 (standard-ia) are not known" in reason for reason in result.unknown)
+
+
 def test_unknown_table_class_is_not_priced(book: PriceBook) -> None:
     [result] = _price(book, _table(table_class=None, unknown=["table_class"]))
     assert result.estimate is None
