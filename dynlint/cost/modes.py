@@ -79,7 +79,7 @@ class DimensionPlan:
     dimension: Dimension
     how: str
     demand: tuple[float, ...]
-    simulation: Simulation | None
+    simulation: Simulation
 
     @property
     def average_demand(self) -> float:
@@ -132,13 +132,9 @@ class ModeCost:
 
     def capacity_units(self, kind: Kind) -> float | None:
         """Average provisioned units of ``kind`` over all regions, table and GSIs."""
-        if not self.plans or any(plan.simulation is None for plan in self.plans):
+        if not self.plans or self.capacity_unknown:
             return None
-        return sum(
-            plan.simulation.average_capacity
-            for plan in self.plans
-            if plan.dimension.kind == kind and plan.simulation is not None
-        )
+        return sum(plan.simulation.average_capacity for plan in self.plans if plan.dimension.kind == kind)
 
 
 @dataclass(frozen=True)
@@ -236,7 +232,7 @@ def _free_storage(context: Context) -> list[LineItem]:
 def _request_item(dim: Dimension) -> tuple[str, str]:
     """The bill line name and the price of ``dim``'s request units."""
     where = "" if dim.index == TABLE else f" (GSI {dim.index})"
-    if dim.origin is False:
+    if not dim.origin:
         where = f" ({dim.label})"
     if dim.kind == "read":
         return f"read request units{where}", "read_request_unit"
@@ -331,7 +327,7 @@ def _describe(policy: ScalingPolicy) -> str:
 
 def _capacity_item(dim: Dimension) -> tuple[str, str]:
     where = "" if dim.index == TABLE else f" (GSI {dim.index})"
-    if dim.origin is False:
+    if not dim.origin:
         where = f" ({dim.label})"
     if dim.kind == "read":
         return f"read capacity unit-hours{where}", "read_capacity_unit_hour"
@@ -350,7 +346,6 @@ def price_provisioned(context: Context, autoscaled: bool) -> ModeCost:
             cost.capacity_unknown.append(plan)
             continue
         cost.plans.append(plan)
-        assert plan.simulation is not None
         name, price = _capacity_item(dim)
         hours = plan.simulation.average_capacity * HOURS_PER_MONTH
         cost.items.append(LineItem(name, hours, context.price(dim.region, price)))
@@ -379,7 +374,7 @@ def throttled_requests(context: Context, plans: Sequence[DimensionPlan]) -> tupl
     shares = [0.0] * context.profile.minutes
     for plan in plans:
         dim = plan.dimension
-        if not dim.origin or dim.units_per_request <= 0 or plan.simulation is None:
+        if not dim.origin or dim.units_per_request <= 0:
             continue
         throttled = plan.simulation.throttled
         if dim.kind == "read":
@@ -402,7 +397,6 @@ def _pooled(plans: Sequence[DimensionPlan], position: int, kind: Kind) -> list[f
         dim = plan.dimension
         if dim.position != position or dim.kind != kind or dim.replicated:
             continue
-        assert plan.simulation is not None
         capacity = plan.simulation.capacity
         if series:
             series = [a + b for a, b in zip(series, capacity, strict=True)]
@@ -506,7 +500,6 @@ def utilization(context: Context, cost: ModeCost) -> float | None:
     prices = context.origin_prices
     used = provisioned = 0.0
     for plan in cost.plans:
-        assert plan.simulation is not None
         weight = capacity_weight(prices, plan.dimension)
         used += plan.average_demand * weight
         provisioned += plan.simulation.average_capacity * weight

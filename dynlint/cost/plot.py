@@ -46,7 +46,7 @@ def _carrying_factor(found: Estimate) -> float:
     factors = [
         plan.simulation.peak_capacity / plan.peak_demand
         for plan in found.provisioned.plans
-        if plan.simulation is not None and plan.peak_demand > 0
+        if plan.peak_demand > 0
     ]
     return min(factors, default=1.0)
 

@@ -36,7 +36,6 @@ def _number(value: float | None, digits: int = 2) -> float | int | None:
 def _plan_json(plan: DimensionPlan) -> dict[str, Any]:
     dim = plan.dimension
     simulation = plan.simulation
-    assert simulation is not None
     return {
         "region": dim.region,
         "index": dim.index,

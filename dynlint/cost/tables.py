@@ -116,7 +116,7 @@ def shortfalls(found: Estimate) -> list[str]:
     for plan in found.provisioned.plans:
         dim = plan.dimension
         simulation = plan.simulation
-        if not plan.how.startswith("configured") or simulation is None or not dim.origin:
+        if not plan.how.startswith("configured") or not dim.origin:
             continue
         limit = simulation.peak_capacity
         if "autoscaling" in plan.how:
@@ -208,7 +208,7 @@ class _TableReader:
         return found
 
     def _pitr(self) -> bool | None:
-        if self._unknown("point_in_time_recovery"):
+        if self._unknown("point_in_time_recovery.0.enabled"):
             return None
         blocks = self.table.blocks("point_in_time_recovery")
         return bool(blocks and blocks[0].get("enabled") is True)
@@ -246,11 +246,10 @@ class _TableReader:
             return (Replica(region=None, pitr=None),)
         replicas: list[Replica] = []
         for position, values in enumerate(self.table.blocks("replica")):
-            region = values.get("region_name")
-            known_region = None if self._unknown(f"replica.{position}.region_name") else region
-            pitr_path = f"replica.{position}.point_in_time_recovery"
-            pitr = None if self._unknown(pitr_path) else values.get(pitr_path.split(".")[-1]) is True
-            replicas.append(Replica(region=known_region, pitr=pitr))
+            region = None if self._unknown(f"replica.{position}.region_name") else values.get("region_name")
+            pitr_unknown = self._unknown(f"replica.{position}.point_in_time_recovery")
+            pitr = None if pitr_unknown else values.get("point_in_time_recovery") is True
+            replicas.append(Replica(region=region, pitr=pitr))
         return tuple(replicas)
 
     # Configured capacity ---------------------------------------------------------------------

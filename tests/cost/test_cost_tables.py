@@ -152,8 +152,12 @@ def test_unknown_billing_mode_leaves_the_configured_mode_unknown(book: PriceBook
     assert result.estimate is not None and result.estimate.on_demand.monthly_usd is not None
 
 
-def test_unknown_pitr_with_storage_is_unknown(book: PriceBook) -> None:
-    [result] = _price(book, _table(point_in_time_recovery=None, unknown=["point_in_time_recovery"]))
+@pytest.mark.parametrize(
+    ("pitr", "unknown"),
+    [(None, "point_in_time_recovery"), ([{"enabled": None}], "point_in_time_recovery.0.enabled")],
+)
+def test_unknown_pitr_with_storage_is_unknown(book: PriceBook, pitr: Any, unknown: str) -> None:
+    [result] = _price(book, _table(point_in_time_recovery=pitr, unknown=[unknown]))
     assert result.estimate is not None
     assert result.estimate.on_demand.monthly_usd is None
     assert result.estimate.on_demand.known_monthly_usd > 0
@@ -208,7 +212,7 @@ def test_autoscaling_found_by_reference_with_its_policy(book: PriceBook) -> None
     )
     assert plan.how == "configured autoscaling 5-400 at 50% target"
     # Steady 100 WCU/s at a 50% target: ceil(100 / 0.5) = 200 WCU.
-    assert plan.simulation is not None and plan.simulation.average_capacity == 200
+    assert plan.simulation.average_capacity == 200
 
 
 def test_autoscaling_found_by_literal_name_for_an_index(book: PriceBook) -> None:
