@@ -241,7 +241,7 @@ def _run_single(
         from dynlint.cost.plot import write_plot
 
         write_plot(found, request.plot)
-    data = assumptions(request, book, found)
+    data = assumptions(request, found)
     if request.output_format == "json":
         return CostOutput(report.single_json(found, data))
     return CostOutput(report.single_text(found, headline(request, found)))
@@ -286,7 +286,7 @@ def common_assumptions(request: CostRequest, profile: Profile, as_of: str) -> di
     }
 
 
-def assumptions(request: CostRequest, book: PriceBook, found: Estimate) -> dict[str, Any]:
+def assumptions(request: CostRequest, found: Estimate) -> dict[str, Any]:
     table = found.context.table
     data = common_assumptions(request, found.context.profile, found.prices.as_of.isoformat())
     data.update(
