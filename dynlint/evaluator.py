@@ -17,6 +17,7 @@ from typing import Any
 
 from dynlint.discover import is_local_source, may_define_resources
 from dynlint.expressions import Scope, evaluate, iterate
+from dynlint.functions import to_number
 from dynlint.model import MODELLED_TYPES, Diagnostic, ResourceInstance, ValueOrigin
 from dynlint.modules import MODULE_META_ARGUMENTS, ModuleSource, SourceTree
 from dynlint.provenance import Provenance, trace_value
@@ -442,8 +443,6 @@ def _count_instances(value: Any) -> list[tuple[Any, dict[str, Any]]] | Unknown:
         return value
     if value is None:
         raise EvaluationError("Invalid count argument: count is null")
-    from dynlint.functions import to_number
-
     count = to_number(value)
     if isinstance(count, Unknown):
         return count
