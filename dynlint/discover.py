@@ -14,7 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dynlint.model import MODELLED_TYPES
-from dynlint.modules import SourceTree, is_configuration_file, is_var_file
+from dynlint.modules import (
+    SourceTree,
+    configuration_files,
+    is_configuration_file,
+    is_var_file,
+    literal_source,
+)
 
 SKIPPED_DIRS = frozenset({".git", ".terraform", ".terragrunt-cache", "node_modules", "__pycache__"})
 _CALL_PATTERN = re.compile(r'^\s*module\s+"|"module"\s*:', re.MULTILINE)
@@ -92,7 +98,7 @@ def may_define_resources(directory: Path) -> bool:
     A directory that cannot is never parsed: its tables are none, whatever its inputs.
     """
     try:
-        paths = [p for p in directory.iterdir() if p.is_file() and is_configuration_file(p)]
+        paths = configuration_files(directory)
     except OSError:
         return True
     return any(_RELEVANT_PATTERN.search(_read_text(p)) for p in paths)
@@ -109,10 +115,9 @@ def _local_call_targets(directory: Path, tree: SourceTree) -> list[Path]:
     module = tree.module(directory)
     targets = []
     for call in module.calls.values():
-        source = call.body.attributes.get("source")
-        value = getattr(source.expr, "value", None) if source else None
-        if isinstance(value, str) and is_local_source(value):
-            targets.append((directory / value).resolve())
+        source = literal_source(call)
+        if source is not None and is_local_source(source):
+            targets.append((directory / source).resolve())
     return targets
 
 

@@ -28,6 +28,7 @@ DEFAULT_ENVIRONMENTS = (
 )
 DEFAULT_PRODUCTION_PATTERN = r"^(prod|production|prd|live)$"
 ENVIRONMENT_TAGS = ("Environment", "environment", "env", "Stage")
+ENVIRONMENT_VARIABLES = ("environment", "env", "stage", "environment_name")
 _VAR_FILE_SUFFIXES = (".auto.tfvars.json", ".tfvars.json", ".auto.tfvars", ".tfvars")
 
 

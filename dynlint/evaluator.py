@@ -16,11 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from dynlint.discover import is_local_source, may_define_resources
+from dynlint.environments import ENVIRONMENT_VARIABLES
 from dynlint.expressions import Scope, evaluate, iterate
 from dynlint.functions import to_number
-from dynlint.model import MODELLED_TYPES, Diagnostic, ResourceInstance, ValueOrigin
-from dynlint.modules import MODULE_META_ARGUMENTS, ModuleSource, SourceTree
-from dynlint.provenance import Provenance, trace_value
+from dynlint.model import MODELLED_TYPES, Diagnostic, ResourceInstance, TraceStep, ValueOrigin
+from dynlint.modules import MODULE_META_ARGUMENTS, ModuleSource, SourceTree, literal_source
+from dynlint.provenance import trace_value
 from dynlint.schema import SCHEMAS, shape_values
 from dynlint.syntax import Attribute, Block, Body, Expr, GetAttr, Literal, Pos, Variable, traversal
 from dynlint.types import ANY, TypeSpec, convert, parse_type
@@ -36,7 +37,7 @@ class GivenValue:
     """A root variable value from a var file or ``--var``, with where it was written."""
 
     value: Any
-    origin: Provenance
+    origin: TraceStep
 
 
 @dataclass
@@ -91,9 +92,6 @@ class Evaluation:
         if self.modules_json is None:
             self.modules_json = _read_modules_json(self.root_dir)
         return self.modules_json.get(key)
-
-
-ENVIRONMENT_VARIABLES = ("environment", "env", "stage", "environment_name")
 
 
 def environment_variables(module: ModuleInstance) -> list[Any]:
@@ -342,24 +340,24 @@ class ModuleInstance:
 
     def may_define_resources(self, name: str) -> bool:
         """False only for a call whose module directory exists and cannot hold a modelled resource."""
-        source_attr = self.source.calls[name].body.attributes.get("source")
-        source = source_attr.expr.value if source_attr and isinstance(source_attr.expr, Literal) else None
-        if not isinstance(source, str):
-            return True
-        if is_local_source(source):
-            directory: Path | None = (self.source.dir / source).resolve()
-        else:
-            directory = self.evaluation.registry_module_dir(".".join((*self.call_path, name)))
+        source = literal_source(self.source.calls[name])
+        directory = self._call_directory(name, source) if source else None
         if directory is None or not directory.is_dir():
             return True
         return may_define_resources(directory)
 
+    def _call_directory(self, name: str, source: str) -> Path | None:
+        """Where a call's module lives: beside this module, or where `terraform init` put it."""
+        if is_local_source(source):
+            return (self.source.dir / source).resolve()
+        return self.evaluation.registry_module_dir(".".join((*self.call_path, name)))
+
     def _called_source(self, name: str, block: Block, call_address: str) -> ModuleSource | None:
         evaluation = self.evaluation
         source_attr = block.body.attributes.get("source")
-        source = source_attr.expr.value if source_attr and isinstance(source_attr.expr, Literal) else None
+        source = literal_source(block)
         where = source_attr.pos if source_attr else block.pos
-        if not isinstance(source, str) or not source:
+        if not source:
             evaluation.report(
                 "error",
                 f"{call_address} has no literal `source`: it cannot be evaluated",
@@ -368,21 +366,20 @@ class ModuleInstance:
                 address=call_address,
             )
             return None
+        directory = self._call_directory(name, source)
+        if directory is None:
+            evaluation.report(
+                "note",
+                f"{call_address} (source {source!r}) was not evaluated: run `terraform init` so that "
+                f".terraform/modules/modules.json names its directory (dynlint never downloads)",
+                where,
+                address=call_address,
+            )
+            return None
         if is_local_source(source):
-            directory = (self.source.dir / source).resolve()
             problem = _local_source_problem(directory, evaluation.top, source)
         else:
-            found = evaluation.registry_module_dir(".".join((*self.call_path, name)))
-            if found is None:
-                evaluation.report(
-                    "note",
-                    f"{call_address} (source {source!r}) was not evaluated: run `terraform init` so that "
-                    f".terraform/modules/modules.json names its directory (dynlint never downloads)",
-                    where,
-                    address=call_address,
-                )
-                return None
-            directory, problem = found, None if found.is_dir() else f"{found} does not exist"
+            problem = None if directory.is_dir() else f"{directory} does not exist"
         if problem is None and directory in self.ancestry:
             problem = f"module cycle: {source!r} calls a module that is already being evaluated"
         if problem is not None:
@@ -492,6 +489,10 @@ class ModuleScope(Scope):
 
     def with_refs(self, refs: set[str] | None) -> ModuleScope:
         return ModuleScope(self.module, self.bindings, refs, self.iterators)
+
+    def plain(self) -> ModuleScope:
+        """The module's own names only: how a local's expression sees them."""
+        return ModuleScope(self.module, {}, None)
 
     def bind(self, name: str, value: Any, origin: tuple[Expr, Any, ModuleScope]) -> ModuleScope:
         """This scope with one more name: a dynamic block's iterator."""

@@ -245,8 +245,6 @@ def _try(expr: Call, scope: Scope) -> Any:
         except EvaluationError as error:
             last_error = error
             continue
-        if isinstance(value, Unknown):
-            return value
         return value
     raise EvaluationError(f"no expression given to try could be evaluated: {last_error}")
 

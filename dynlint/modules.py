@@ -22,6 +22,18 @@ def is_var_file(path: Path) -> bool:
     return path.name.endswith((".tfvars", ".tfvars.json"))
 
 
+def configuration_files(directory: Path) -> list[Path]:
+    """The ``.tf`` and ``.tf.json`` files of one module directory, in name order."""
+    return sorted(p for p in directory.iterdir() if p.is_file() and is_configuration_file(p))
+
+
+def literal_source(call: Block) -> str | None:
+    """A module call's ``source`` when it is written as a literal string."""
+    attribute = call.body.attributes.get("source")
+    value = getattr(attribute.expr, "value", None) if attribute else None
+    return value if isinstance(value, str) else None
+
+
 @dataclass
 class ModuleSource:
     """Everything one module directory declares."""
@@ -76,10 +88,6 @@ class SourceTree:
             relative = str(path)
         return relative.replace(os.sep, "/")
 
-    @property
-    def parsed_files(self) -> int:
-        return len(self._files)
-
     def parse(self, path: Path) -> File | None:
         """The parsed file, or None after recording a parse error (reported once)."""
         path = path.resolve()
@@ -104,7 +112,7 @@ class SourceTree:
         found = self._modules.get(directory)
         if found is None:
             found = ModuleSource(directory, self.display(directory))
-            for path in sorted(p for p in directory.iterdir() if p.is_file() and is_configuration_file(p)):
+            for path in configuration_files(directory):
                 parsed = self.parse(path)
                 if parsed is not None:
                     found.add(parsed)

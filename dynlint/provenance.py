@@ -16,7 +16,6 @@ from dynlint.model import TraceStep, ValueOrigin
 from dynlint.syntax import Attribute, Call, Conditional, Expr, Literal, ObjectExpr, Pos, traversal
 from dynlint.values import EvaluationError, Unknown
 
-Provenance = TraceStep
 _MAX_HOPS = 24
 
 
@@ -61,7 +60,7 @@ def _trace_reference(
     elif root == "local" and rest[0] in module.source.locals:
         attribute = module.source.locals[rest[0]]
         steps.append(_step(attribute.pos, f"local.{rest[0]}"))
-        _trace(attribute.expr, _plain_scope(scope), rest[1:], steps)
+        _trace(attribute.expr, scope.plain(), rest[1:], steps)
     elif root in getattr(scope, "iterators", {}) and rest[0] == "value":
         collection, key, outer = scope.iterators[root]
         _trace(collection, outer, [str(key), *rest[1:]], steps)
@@ -152,18 +151,6 @@ def _value(expr: Expr, scope: Any, raise_errors: bool = False) -> Any:
     except (EvaluationError, RecursionError):
         return _FAILED if raise_errors else None
     return None if isinstance(value, Unknown) and not raise_errors else value
-
-
-def _plain_scope(scope: Any) -> Any:
-    with_refs = getattr(scope, "with_refs", None)
-    if with_refs is None:
-        return scope
-    plain = type(scope).__new__(type(scope))
-    plain.__dict__.update(scope.__dict__)
-    plain.bindings = {}
-    plain.refs = None
-    plain.iterators = {}
-    return plain
 
 
 def _show(value: Any) -> str:

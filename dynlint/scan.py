@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from dynlint.discover import Root, discover, is_auto_loaded, tree_top
-from dynlint.environments import DEFAULT_ENVIRONMENTS, EnvironmentResolver
+from dynlint.environments import DEFAULT_ENVIRONMENTS, ENVIRONMENT_VARIABLES, EnvironmentResolver
 from dynlint.evaluator import (
     Evaluation,
     GivenValue,
@@ -25,6 +25,7 @@ from dynlint.parser import ParseError, parse_expression
 from dynlint.plan import load_plan, looks_like_plan
 from dynlint.syntax import Pos
 from dynlint.types import convert
+from dynlint.values import EvaluationError
 
 
 class UsageError(Exception):
@@ -80,7 +81,7 @@ def _scan_plan(path: Path, tree: SourceTree, options: ScanOptions, inventory: In
     inventory.files += 1
     inventory.diagnostics.extend(result.diagnostics)
     resolver = EnvironmentResolver(options.environments, options.env, None, [])
-    root_values = [result.variables.get(n) for n in ("environment", "env", "stage", "environment_name")]
+    root_values = [result.variables.get(n) for n in ENVIRONMENT_VARIABLES]
     for resource in result.resources:
         env, source = resolver([v for v in root_values if v is not None], resource.values.get("tags"))
         resource.environment, resource.environment_source = env, source
@@ -119,13 +120,12 @@ def _scan_directory(
 def _evaluate_root(
     root: Root, top: Path, scan_dir: Path, tree: SourceTree, options: ScanOptions, inventory: Inventory
 ) -> list[ResourceInstance]:
-    variants: list[Path | None] = list(options.var_files) or list(root.variant_var_files) or [None]
-    if options.var_files or options.variables:
-        variants = list(options.var_files) or [None]
+    given_on_command_line = options.var_files or options.variables
+    variants: list[Path | None] = list(options.var_files if given_on_command_line else root.variant_var_files)
+    source = tree.module(root.dir)
     resources: list[ResourceInstance] = []
-    for variant in variants:
+    for variant in variants or [None]:
         evaluation = _evaluation(root, top, scan_dir, tree, options, variant)
-        source = tree.module(root.dir)
         module = ModuleInstance(evaluation, source, "", (), {}, None, ())
         _given_values(evaluation, root, variant, options, source.variables, module)
         resources.extend(collect_resources(module))
@@ -208,7 +208,7 @@ def _cli_value(name: str, raw: str, module: ModuleInstance, evaluation: Evaluati
     value = safe_evaluate(expr, _NoNames(), evaluation)
     try:
         return convert(value, spec)
-    except Exception:
+    except EvaluationError:
         return value
 
 
@@ -216,8 +216,6 @@ class _NoNames:
     """Var files and --var values are constants: they may not refer to anything."""
 
     def resolve(self, name: str, expr: Any) -> Any:
-        from dynlint.values import EvaluationError
-
         raise EvaluationError(f'Variables not allowed here: "{name}" (a var file holds constant values)')
 
     def resolve_attribute(self, target: Any, name: str, expr: Any) -> tuple[bool, Any]:
