@@ -58,11 +58,12 @@ def is_local_source(source: str) -> bool:
 
 
 def discover(scan_dir: Path, tree: SourceTree) -> Discovery:
-    module_texts, var_dirs = _walk(scan_dir)
+    module_texts, var_dirs = _walk(scan_dir, tree)
     called: set[Path] = set()
     for directory, text in module_texts.items():
         if _CALL_PATTERN.search(text):
-            called.update(_local_call_targets(directory, tree))
+            # A module that calls itself is still a root: the evaluator reports the cycle.
+            called.update(t for t in _local_call_targets(directory, tree) if t != directory)
     roots = [
         Root(directory)
         for directory, text in sorted(module_texts.items())
@@ -73,7 +74,7 @@ def discover(scan_dir: Path, tree: SourceTree) -> Discovery:
     return Discovery(roots=roots, configuration_files=files)
 
 
-def _walk(scan_dir: Path) -> tuple[dict[Path, str], dict[Path, list[Path]]]:
+def _walk(scan_dir: Path, tree: SourceTree) -> tuple[dict[Path, str], dict[Path, list[Path]]]:
     """Module directories with their files' text joined, and var files by directory."""
     module_texts: dict[Path, str] = {}
     var_dirs: dict[Path, list[Path]] = {}
@@ -84,7 +85,7 @@ def _walk(scan_dir: Path) -> tuple[dict[Path, str], dict[Path, list[Path]]]:
         for name in sorted(filenames):
             path = directory / name
             if is_configuration_file(path):
-                texts.append("\x00FILE\n" + _read_text(path))
+                texts.append("\x00FILE\n" + (tree.read(path) or ""))
             elif is_var_file(path):
                 var_dirs.setdefault(directory, []).append(path)
         if texts:
@@ -92,23 +93,19 @@ def _walk(scan_dir: Path) -> tuple[dict[Path, str], dict[Path, list[Path]]]:
     return module_texts, var_dirs
 
 
-def may_define_resources(directory: Path) -> bool:
+def may_define_resources(directory: Path, tree: SourceTree) -> bool:
     """Whether a module directory's text can define a modelled resource or call a module.
 
-    A directory that cannot is never parsed: its tables are none, whatever its inputs.
+    A directory that cannot is never parsed: its tables are none, whatever its inputs. A
+    directory outside the scanned trees is never read here (the call is refused elsewhere).
     """
+    if not tree.contains(directory):
+        return True
     try:
         paths = configuration_files(directory)
     except OSError:
         return True
-    return any(_RELEVANT_PATTERN.search(_read_text(p)) for p in paths)
-
-
-def _read_text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return ""
+    return any(_RELEVANT_PATTERN.search(tree.read(p) or "") for p in paths)
 
 
 def _local_call_targets(directory: Path, tree: SourceTree) -> list[Path]:

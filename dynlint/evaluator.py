@@ -18,14 +18,27 @@ from typing import Any
 from dynlint.discover import is_local_source, may_define_resources
 from dynlint.environments import ENVIRONMENT_VARIABLES
 from dynlint.expressions import Scope, evaluate, iterate
+from dynlint.files import MAX_JSON_BYTES, InputFileError, load_json, read_text
 from dynlint.functions import to_number
 from dynlint.model import MODELLED_TYPES, Diagnostic, ResourceInstance, TraceStep, ValueOrigin
 from dynlint.modules import MODULE_META_ARGUMENTS, ModuleSource, SourceTree, literal_source
 from dynlint.provenance import trace_value
 from dynlint.schema import SCHEMAS, shape_values
-from dynlint.syntax import Attribute, Block, Body, Expr, GetAttr, Literal, Pos, Variable, traversal
+from dynlint.syntax import (
+    Attribute,
+    Block,
+    Body,
+    Expr,
+    ForExpr,
+    GetAttr,
+    Literal,
+    Pos,
+    TupleExpr,
+    Variable,
+    traversal,
+)
 from dynlint.types import ANY, TypeSpec, convert, parse_type
-from dynlint.values import EvaluationError, Unknown, to_plain, unknown_paths
+from dynlint.values import EvaluationError, LimitExceeded, Unknown, to_plain, type_name, unknown_paths
 
 RESOURCE_META_ARGUMENTS = frozenset({"count", "for_each", "provider", "depends_on"})
 IGNORED_BLOCKS = frozenset({"provisioner", "connection", "precondition", "postcondition"})
@@ -112,9 +125,11 @@ def environment_variables(module: ModuleInstance) -> list[Any]:
 
 def _read_modules_json(root_dir: Path) -> dict[str, Path]:
     manifest = root_dir / ".terraform" / "modules" / "modules.json"
+    if not manifest.exists():
+        return {}
     try:
-        data = json.loads(manifest.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = load_json(read_text(manifest, str(manifest), MAX_JSON_BYTES), str(manifest))
+    except InputFileError:
         return {}
     found = {}
     for entry in data.get("Modules", []) if isinstance(data, dict) else []:
@@ -278,12 +293,26 @@ class ModuleInstance:
         return objects.get(None, ResourceObject({}, address))
 
     def expand(self, block: Block, scope: ModuleScope) -> list[tuple[Any, dict[str, Any]]] | Unknown:
-        """The instances of a resource or module block: (key, names bound in it)."""
+        """The instances of a resource or module block: (key, names bound in it).
+
+        A ``count`` or ``for_each`` that Terraform rejects, or one that makes more instances
+        than :data:`MAX_INSTANCES`, is an error at that argument naming the block.
+        """
         attributes = block.body.attributes
-        if "count" in attributes:
-            return _count_instances(safe_evaluate(attributes["count"].expr, scope, self.evaluation))
-        if "for_each" in attributes:
-            return _for_each_instances(safe_evaluate(attributes["for_each"].expr, scope, self.evaluation))
+        count, for_each = attributes.get("count"), attributes.get("for_each")
+        try:
+            if count is not None and for_each is not None:
+                raise EvaluationError('Invalid combination of "count" and "for_each": use one or the other')
+            if count is not None:
+                return _count_instances(safe_evaluate(count.expr, scope, self.evaluation))
+            if for_each is not None:
+                value = safe_evaluate(for_each.expr, scope, self.evaluation)
+                return _for_each_instances(value, for_each.expr)
+        except EvaluationError as error:
+            address = self.prefix(_block_address(block))
+            where = (count or for_each or block).pos
+            self.evaluation.report("error", f"{address}: {error}", where, address=address)
+            return InvalidExpansion(f"{address}: {error}")
         return [(None, {})]
 
     # Module calls ------------------------------------------------------------------------
@@ -313,6 +342,8 @@ class ModuleInstance:
             return Unknown(f"{call_address} was not evaluated")
         self._check_arguments(block, source, call_address)
         instances = self.expand(block, ModuleScope(self, {}, refs))
+        if isinstance(instances, InvalidExpansion):
+            return instances
         if isinstance(instances, Unknown):
             self.evaluation.report(
                 "note",
@@ -344,7 +375,7 @@ class ModuleInstance:
         directory = self._call_directory(name, source) if source else None
         if directory is None or not directory.is_dir():
             return True
-        return may_define_resources(directory)
+        return may_define_resources(directory, self.evaluation.tree)
 
     def _call_directory(self, name: str, source: str) -> Path | None:
         """Where a call's module lives: beside this module, or where `terraform init` put it."""
@@ -378,6 +409,11 @@ class ModuleInstance:
             return None
         if is_local_source(source):
             problem = _local_source_problem(directory, evaluation.top, source)
+        elif not evaluation.tree.contains(directory):
+            problem = (
+                f"modules.json puts source {source!r} outside the scanned tree ({directory}); "
+                "dynlint does not follow it"
+            )
         else:
             problem = None if directory.is_dir() else f"{directory} does not exist"
         if problem is None and directory in self.ancestry:
@@ -435,28 +471,78 @@ def _local_source_problem(directory: Path, top: Path, source: str) -> str | None
     return None
 
 
+MAX_INSTANCES = 10_000
+"""Instances of one resource or module block that dynlint evaluates; more is an error.
+
+AWS allows 2,500 DynamoDB tables per region by default, and Terraform itself takes hours to
+plan a block with hundreds of thousands of instances."""
+
+
+class InvalidExpansion(Unknown):
+    """The instances of a block whose count or for_each Terraform rejects (already reported)."""
+
+    __slots__ = ()
+
+
+def _block_address(block: Block) -> str:
+    if block.type == "module":
+        return f"module.{block.labels[0]}"
+    return ".".join(block.labels)
+
+
 def _count_instances(value: Any) -> list[tuple[Any, dict[str, Any]]] | Unknown:
     if isinstance(value, Unknown):
         return value
     if value is None:
-        raise EvaluationError("Invalid count argument: count is null")
+        raise EvaluationError("Invalid count argument: count is null; a whole number is required")
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise EvaluationError(f"Invalid count argument: a whole number is required, not a {type_name(value)}")
     count = to_number(value)
     if isinstance(count, Unknown):
         return count
+    if count != int(count):
+        raise EvaluationError(f"Invalid count argument: {count} is not a whole number")
+    if count < 0:
+        raise EvaluationError(f"Invalid count argument: {int(count)} is negative")
+    _check_instance_count(int(count), "count")
     return [(i, {"count": {"index": i}}) for i in range(int(count))]
 
 
-def _for_each_instances(value: Any) -> list[tuple[Any, dict[str, Any]]] | Unknown:
+def _check_instance_count(size: int, argument: str) -> None:
+    if size > MAX_INSTANCES:
+        raise LimitExceeded(
+            f"{argument} makes {size:,} instances; dynlint evaluates at most {MAX_INSTANCES:,} of one "
+            "resource or module (Terraform would take hours to plan them)"
+        )
+
+
+def _for_each_instances(value: Any, expr: Expr) -> list[tuple[Any, dict[str, Any]]] | Unknown:
     if isinstance(value, Unknown):
         return value
     if value is None:
-        raise EvaluationError("Invalid for_each argument: for_each is null")
+        raise EvaluationError("Invalid for_each argument: for_each is null; use a map or a set of strings")
+    if isinstance(expr, TupleExpr) or (isinstance(expr, ForExpr) and not expr.makes_object):
+        raise EvaluationError(
+            "Invalid for_each argument: a map, or set of strings is allowed, and this is a tuple; "
+            "convert it with toset()"
+        )
     if isinstance(value, list):
         if any(isinstance(v, Unknown) for v in value):
             return Unknown("a for_each key is unknown")
-        keys = sorted({str(v) for v in value})
+        if not all(isinstance(v, str) for v in value):
+            bad = next(v for v in value if not isinstance(v, str))
+            raise EvaluationError(
+                f"Invalid for_each argument: a set of strings is allowed; it holds a {type_name(bad)}"
+            )
+        keys = sorted(set(value))
+        _check_instance_count(len(keys), "for_each")
         return [(k, {"each": {"key": k, "value": k}}) for k in keys]
-    return [(k, {"each": {"key": k, "value": v}}) for k, v in iterate(value)]
+    if isinstance(value, dict):
+        _check_instance_count(len(value), "for_each")
+        return [(k, {"each": {"key": k, "value": v}}) for k, v in iterate(value)]
+    raise EvaluationError(
+        f"Invalid for_each argument: a map, or set of strings is allowed, not a {type_name(value)}"
+    )
 
 
 def _attr_expr(block: Block, name: str) -> Expr | None:
@@ -555,6 +641,9 @@ def safe_evaluate(expr: Expr, scope: Scope, evaluation: Evaluation) -> Any:
     """Evaluate; an expression Terraform would reject becomes unknown, with a note."""
     try:
         return evaluate(expr, scope)
+    except LimitExceeded as error:
+        evaluation.report("error", str(error), expr.pos)
+        return Unknown(str(error))
     except EvaluationError as error:
         evaluation.report(
             "note", f"could not evaluate this expression: {error}; treated as unknown", expr.pos
@@ -711,6 +800,8 @@ def _resource_instances(
     evaluation = module.evaluation
     address = module.prefix(f"{rtype}.{name}")
     instances = module.expand(block, ModuleScope(module, {}, None))
+    if isinstance(instances, InvalidExpansion):
+        return []
     if isinstance(instances, Unknown):
         evaluation.report(
             "note",

@@ -27,7 +27,17 @@ from fractions import Fraction
 from typing import Any, TypeVar
 from urllib.parse import quote_plus
 
-from dynlint.values import EvaluationError, Unknown, is_unknown, normalize_number, type_name
+import re2
+
+from dynlint.values import (
+    MAX_NUMBER,
+    EvaluationError,
+    LimitExceeded,
+    Unknown,
+    is_unknown,
+    normalize_number,
+    type_name,
+)
 
 __all__ = [
     "FUNCTIONS",
@@ -172,15 +182,24 @@ def _decimal(number: int | float) -> Decimal:
 
 
 def _from_decimal(value: Decimal) -> int | float:
+    if abs(value) > _MAX_DECIMAL:
+        raise EvaluationError("Number out of range: larger than 1.8e308")
     if value == value.to_integral_value():
-        return int(value)
+        return normalize_number(int(value))
     return normalize_number(float(value))
+
+
+_MAX_DECIMAL = Decimal(MAX_NUMBER)
+MAX_COLLECTION = 1_000_000
+_MAX_NUMBER_TEXT = 400
 
 
 def _parse_number(text: str) -> int | float | None:
     """The number a string spells in decimal, or None."""
     if not _DECIMAL_NUMBER.fullmatch(text):
         return None
+    if len(text) > _MAX_NUMBER_TEXT:
+        raise EvaluationError(f"Number out of range: a number of {len(text)} characters")
     return _from_decimal(Decimal(text))
 
 
@@ -509,6 +528,10 @@ def _invoke(name: str, args: list[Any]) -> Any:
         result = spec.impl(*prepared)
     except _Failure as failure:
         raise EvaluationError(f"Invalid function argument: {name}: {failure}") from None
+    except (OverflowError, ArithmeticError, ValueError) as error:  # a number beyond what dynlint computes
+        raise EvaluationError(f"Invalid function argument: {name}: {error}") from None
+    if isinstance(result, (int, float)) and not isinstance(result, bool):
+        return normalize_number(result)
     return _unknown_result(name, result) if is_unknown(result) else result
 
 
@@ -675,248 +698,45 @@ def _reject_constant(name: str) -> Any:
 
 
 # ---------------------------------------------------------------------------------------------
-# Regular expressions: RE2 syntax, translated to Python's re
+# Regular expressions: RE2, as Terraform's Go regexp (linear time: no pattern can backtrack)
 # ---------------------------------------------------------------------------------------------
 
-
-class _UnsupportedPattern(Exception):
-    """Valid RE2 syntax that Python's re cannot express; the result is left unknown."""
-
-
-_POSIX_CLASSES = {
-    "alnum": "0-9A-Za-z",
-    "alpha": "A-Za-z",
-    "ascii": "\\x00-\\x7f",
-    "blank": "\\t ",
-    "cntrl": "\\x00-\\x1f\\x7f",
-    "digit": "0-9",
-    "graph": "!-~",
-    "lower": "a-z",
-    "print": " -~",
-    "punct": "!-/:-@\\[-`{-~",
-    "space": "\\t\\n\\v\\f\\r ",
-    "upper": "A-Z",
-    "word": "0-9A-Za-z_",
-    "xdigit": "0-9A-Fa-f",
-}
-_KEPT_ESCAPES = frozenset("AbBdDwWaftnrv")
-# RE2's \s leaves out the vertical tab that Python's includes.
-_SPACE_CLASS = "\\t\\n\\f\\r "
-_FLAG_GROUP = re.compile(r"\(\?([imsU]*(?:-[imsU]+)?)([:)])")
-_NAMED_GROUP = re.compile(r"\(\?P?<([A-Za-z0-9_]+)>")
-_REPEAT = re.compile(r"\{([0-9]+)(,([0-9]*))?\}")
-_HEX_ESCAPE = re.compile(r"x\{([0-9A-Fa-f]+)\}|x[0-9A-Fa-f]{2}")
-_OCTAL_ESCAPE = re.compile(r"0[0-7]{0,2}|[1-7][0-7]{1,2}")
+_RE2_OPTIONS = re2.Options()
+_RE2_OPTIONS.log_errors = False
+# RE2 rejects a pattern whose compiled form needs more memory than this (Go has a like limit).
+_RE2_OPTIONS.max_mem = 8 << 20
+_MAX_PATTERN = 10_000
 
 
-@dataclass
-class _Group:
-    multiline: bool
-    scoped_flags: list[str]
-
-
-class _Re2Translator:
-    """Rewrites an RE2 pattern into an equivalent Python pattern, rejecting what RE2 rejects."""
-
-    def __init__(self, pattern: str) -> None:
-        self.pattern = pattern
-        self.pos = 0
-        self.out: list[str] = []
-        self.groups = [_Group(multiline=False, scoped_flags=[])]
-        self.after_repeat = False
-
-    def translate(self) -> str:
-        while self.pos < len(self.pattern):
-            self._step(self.pattern[self.pos])
-        if len(self.groups) > 1:
-            raise _Failure("missing closing )")
-        self.out.append(")" * len(self.groups[0].scoped_flags))
-        return "".join(self.out)
-
-    def _step(self, char: str) -> None:
-        handlers: dict[str, Callable[[], None]] = {
-            "\\": self._escape,
-            "[": self._char_class,
-            "(": self._open_group,
-            ")": self._close_group,
-            "|": self._alternation,
-            "$": self._dollar,
-            "{": self._brace,
-        }
-        if char in "*+?":
-            self._repeat(char)
-        elif char in handlers:
-            handlers[char]()
-        else:
-            self._emit(char)
-
-    def _emit(self, text: str, advance: int = 1) -> None:
-        self.out.append(text)
-        self.pos += advance
-        self.after_repeat = False
-
-    def _repeat(self, text: str, advance: int = 1) -> None:
-        if self.after_repeat:
-            raise _Failure("invalid nested repetition operator")
-        self.out.append(text)
-        self.pos += advance
-        if self.pattern.startswith("?", self.pos):
-            self.out.append("?")
-            self.pos += 1
-        self.after_repeat = True
-
-    def _brace(self) -> None:
-        match = _REPEAT.match(self.pattern, self.pos)
-        if match is None:
-            self._emit("\\{")
-            return
-        counts = [int(n) for n in (match.group(1), match.group(3)) if n]
-        if any(count > 1000 for count in counts) or counts != sorted(counts):
-            raise _Failure(f"invalid repeat count: {match.group(0)}")
-        self._repeat(match.group(0), len(match.group(0)))
-
-    def _dollar(self) -> None:
-        # Without the m flag, RE2's $ matches only at the very end, not before a final newline.
-        self._emit("$" if self.groups[-1].multiline else "\\Z")
-
-    def _alternation(self) -> None:
-        scoped = self.groups[-1].scoped_flags
-        self._emit(")" * len(scoped) + "|" + "".join(f"(?{flags}:" for flags in scoped))
-
-    def _open_group(self) -> None:
-        current = self.groups[-1]
-        named = _NAMED_GROUP.match(self.pattern, self.pos)
-        flagged = _FLAG_GROUP.match(self.pattern, self.pos)
-        if named is not None:
-            self._push(f"(?P<{named.group(1)}>", len(named.group(0)), current.multiline)
-        elif self.pattern.startswith("(?:", self.pos):
-            self._push("(?:", 3, current.multiline)
-        elif flagged is not None and flagged.group(1).strip("-"):
-            self._flags(flagged.group(1), flagged.group(2), len(flagged.group(0)))
-        elif self.pattern.startswith("(?", self.pos):
-            raise _Failure("invalid or unsupported Perl syntax")
-        else:
-            self._push("(", 1, current.multiline)
-
-    def _flags(self, flags: str, ending: str, length: int) -> None:
-        if "U" in flags:
-            raise _UnsupportedPattern("the U (ungreedy) flag")
-        turned_on = flags.split("-")[0]
-        multiline = "m" in turned_on or (self.groups[-1].multiline and "m" not in flags)
-        if ending == ":":
-            self._push(f"(?{flags}:", length, multiline)
-            return
-        self.groups[-1].scoped_flags.append(flags)
-        self.groups[-1].multiline = multiline
-        self._emit(f"(?{flags}:", length)
-
-    def _push(self, text: str, length: int, multiline: bool) -> None:
-        self.groups.append(_Group(multiline=multiline, scoped_flags=[]))
-        self._emit(text, length)
-
-    def _close_group(self) -> None:
-        if len(self.groups) == 1:
-            raise _Failure("unexpected )")
-        group = self.groups.pop()
-        self.out.append(")" * len(group.scoped_flags))
-        self._emit(")")
-        self.after_repeat = False
-
-    def _escape(self) -> None:
-        self._emit(self._escape_text(in_class=False), 0)
-
-    def _escape_text(self, in_class: bool) -> str:
-        """Translate the escape at ``self.pos`` and move past it."""
-        rest = self.pattern[self.pos + 1 :]
-        if not rest:
-            raise _Failure("trailing backslash at end of expression")
-        char = rest[0]
-        if char == "Q" and not in_class:
-            end = rest.find("\\E")
-            literal = rest[1:] if end < 0 else rest[1:end]
-            self.pos += len(rest) + 1 if end < 0 else end + 3
-            return re.escape(literal)
-        hex_match = _HEX_ESCAPE.match(rest)
-        octal_match = _OCTAL_ESCAPE.match(rest)
-        if hex_match is not None:
-            self.pos += 1 + len(hex_match.group(0))
-            code = int(hex_match.group(1) or hex_match.group(0)[1:], 16)
-            return self._code_point(code)
-        if octal_match is not None:
-            self.pos += 1 + len(octal_match.group(0))
-            return self._code_point(int(octal_match.group(0), 8))
-        self.pos += 2
-        return self._simple_escape(char, in_class)
-
-    @staticmethod
-    def _code_point(code: int) -> str:
-        if code > 0x10FFFF:
-            raise _Failure("invalid escape sequence")
-        return f"\\U{code:08x}"
-
-    @staticmethod
-    def _simple_escape(char: str, in_class: bool) -> str:
-        if char in "pP":
-            raise _UnsupportedPattern("Unicode character classes")
-        if char == "z" and not in_class:
-            return "\\Z"
-        if char == "s":
-            return _SPACE_CLASS if in_class else f"[{_SPACE_CLASS}]"
-        if char == "S" and not in_class:
-            return f"[^{_SPACE_CLASS}]"
-        if char == "S":
-            raise _UnsupportedPattern("\\S inside a character class")
-        if char in _KEPT_ESCAPES and not (in_class and char in "AbBz"):
-            return "\\" + char
-        if char.isascii() and char.isalnum():
-            raise _Failure(f"invalid escape sequence: \\{char}")
-        return re.escape(char)
-
-    def _char_class(self) -> None:
-        self.pos += 1
-        parts = ["["]
-        if self.pattern.startswith("^", self.pos):
-            parts.append("^")
-            self.pos += 1
-        first = True
-        while True:
-            if self.pos >= len(self.pattern):
-                raise _Failure("missing closing ]")
-            char = self.pattern[self.pos]
-            if char == "]" and not first:
-                break
-            parts.append(self._class_item(char))
-            first = False
-        parts.append("]")
-        self._emit("".join(parts))
-
-    def _class_item(self, char: str) -> str:
-        if char == "\\":
-            return self._escape_text(in_class=True)
-        if self.pattern.startswith("[:", self.pos):
-            end = self.pattern.find(":]", self.pos + 2)
-            name = self.pattern[self.pos + 2 : end] if end >= 0 else ""
-            if name.startswith("^"):
-                raise _UnsupportedPattern("negated POSIX classes")
-            if name in _POSIX_CLASSES:
-                self.pos = end + 2
-                return _POSIX_CLASSES[name]
-        self.pos += 1
-        return re.escape(char) if char in "[]&~|" else char
-
-
-def _compile(pattern: str) -> re.Pattern[str]:
-    """Compile an RE2 pattern; raises _Failure for an invalid one, _UnsupportedPattern."""
-    translated = _Re2Translator(pattern).translate()
+def _compile(pattern: str) -> Any:
+    """Compile an RE2 pattern; raises _Failure for an invalid one, as Terraform does."""
+    if len(pattern) > _MAX_PATTERN:
+        raise _Failure(f"invalid regexp pattern: longer than {_MAX_PATTERN:,} characters")
     try:
-        # RE2's \d, \w, \s and \b are ASCII-only.
-        return re.compile(translated, re.ASCII)
-    except re.error as error:
-        raise _Failure(f"invalid regexp pattern: {error}") from None
+        return re2.compile(pattern, _RE2_OPTIONS)
+    except re2.error as error:
+        detail = error.args[0] if error.args else error
+        if isinstance(detail, bytes):
+            detail = detail.decode("utf-8", "replace")
+        raise _Failure(f"invalid regexp pattern: {_go_wording(str(detail))}") from None
 
 
-def _unsupported(name: str, reason: _UnsupportedPattern) -> Unknown:
-    return Unknown(f"{name}(): the pattern uses {reason}, which dynlint does not evaluate")
+# RE2's words for a bad pattern, and Go's (which Terraform prints) where they differ.
+_GO_ERRORS = {
+    "invalid perl operator": "invalid or unsupported Perl syntax",
+    "missing )": "missing closing )",
+    "missing ]": "missing closing ]",
+    "bad repetition operator": "invalid nested repetition operator",
+    "no argument for repetition operator": "missing argument to repetition operator",
+    "invalid repetition size": "invalid repeat count",
+    "trailing \\": "trailing backslash at end of expression",
+    "invalid named capture group": "invalid named capture",
+}
+
+
+def _go_wording(detail: str) -> str:
+    code, sep, where = detail.partition(": ")
+    return f"{_GO_ERRORS.get(code, code)}{sep}{where}"
 
 
 def _group_name(template: str, start: int) -> tuple[str, int] | None:
@@ -934,7 +754,7 @@ def _group_name(template: str, start: int) -> tuple[str, int] | None:
     return (template[start:end], end) if end > start else None
 
 
-def _group_text(match: re.Match[str], name: str) -> str:
+def _group_text(match: Any, name: str) -> str:
     if name.isdigit() and not (name.startswith("0") and len(name) > 1):
         number = int(name)
         in_range = number <= (match.re.groups)
@@ -944,7 +764,7 @@ def _group_text(match: re.Match[str], name: str) -> str:
     return ""
 
 
-def _expand(template: str, match: re.Match[str]) -> str:
+def _expand(template: str, match: Any) -> str:
     """Go's replacement expansion: $1, ${1}, $name, ${name}; $$ is a dollar sign."""
     out: list[str] = []
     pos = 0
@@ -965,7 +785,7 @@ def _expand(template: str, match: re.Match[str]) -> str:
     return "".join(out)
 
 
-def _replace_all(regex: re.Pattern[str], text: str, template: str) -> str:
+def _replace_all(regex: Any, text: str, template: str) -> str:
     """Replace every match as Go does: an empty match right after a match is skipped."""
     out: list[str] = []
     last_end = 0
@@ -984,9 +804,9 @@ def _replace_all(regex: re.Pattern[str], text: str, template: str) -> str:
     return "".join(out)
 
 
-def _find_all(regex: re.Pattern[str], text: str) -> list[re.Match[str]]:
+def _find_all(regex: Any, text: str) -> list[Any]:
     """Every match as Go finds them: an empty match right after a match is skipped."""
-    found: list[re.Match[str]] = []
+    found: list[Any] = []
     pos = 0
     previous_end = -1
     while pos <= len(text):
@@ -1002,7 +822,7 @@ def _find_all(regex: re.Pattern[str], text: str) -> list[re.Match[str]]:
     return found
 
 
-def _capture_result(match: re.Match[str]) -> Any:
+def _capture_result(match: Any) -> Any:
     regex = match.re
     if regex.groups == 0:
         return match.group(0)
@@ -1011,7 +831,7 @@ def _capture_result(match: re.Match[str]) -> Any:
     return list(match.groups())
 
 
-def _check_capture_names(regex: re.Pattern[str]) -> None:
+def _check_capture_names(regex: Any) -> None:
     if regex.groupindex and len(regex.groupindex) != regex.groups:
         raise _Failure("invalid regexp pattern: cannot mix both named and unnamed capture groups")
 
@@ -1325,19 +1145,12 @@ def _join(separator: str, *lists: list[Any]) -> Any:
 @_function("replace", _STR, _Param("substr", _string), _Param("replace", _string))
 def _replace(text: str, substring: str, replacement: str) -> Any:
     if len(substring) > 1 and substring.startswith("/") and substring.endswith("/"):
-        try:
-            regex = _compile(substring[1:-1])
-        except _UnsupportedPattern as reason:
-            return _unsupported("replace", reason)
-        return _replace_all(regex, text, replacement)
+        return _replace_all(_compile(substring[1:-1]), text, replacement)
     return text.replace(substring, replacement)
 
 
-def _pattern_or_unknown(name: str, pattern: str) -> re.Pattern[str] | Unknown:
-    try:
-        regex = _compile(pattern)
-    except _UnsupportedPattern as reason:
-        return _unsupported(name, reason)
+def _pattern_or_unknown(name: str, pattern: str) -> Any:
+    regex = _compile(pattern)
     _check_capture_names(regex)
     return regex
 
@@ -1840,6 +1653,11 @@ def _setsubtract(first: list[Any], second: list[Any]) -> Any:
 def _setproduct(*sets: list[Any]) -> list[list[Any]]:
     if len(sets) < 2:
         raise _Failure("at least two arguments are required")
+    size = math.prod(len(items) for items in sets)
+    if size > MAX_COLLECTION:
+        raise LimitExceeded(
+            f"setproduct() would make {size:,} elements; dynlint evaluates at most {MAX_COLLECTION:,}"
+        )
     product: list[list[Any]] = [[]]
     for items in sets:
         product = [[*prefix, item] for prefix in product for item in items]

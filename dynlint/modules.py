@@ -6,8 +6,9 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dynlint.files import InputFileError, inside, read_text
 from dynlint.model import Diagnostic
-from dynlint.parser import ParseError, parse_file
+from dynlint.parser import parse_source
 from dynlint.syntax import Attribute, Block, Comment, File
 
 MODULE_META_ARGUMENTS = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
@@ -23,8 +24,12 @@ def is_var_file(path: Path) -> bool:
 
 
 def configuration_files(directory: Path) -> list[Path]:
-    """The ``.tf`` and ``.tf.json`` files of one module directory, in name order."""
-    return sorted(p for p in directory.iterdir() if p.is_file() and is_configuration_file(p))
+    """The ``.tf`` and ``.tf.json`` files of one module directory, in name order.
+
+    Anything so named that is not a directory is listed, FIFOs and devices included: reading
+    refuses those with an error rather than skipping them without a word.
+    """
+    return sorted(p for p in directory.iterdir() if is_configuration_file(p) and not p.is_dir())
 
 
 def literal_source(call: Block) -> str | None:
@@ -73,13 +78,31 @@ class ModuleSource:
 
 
 class SourceTree:
-    """Reads and parses files on demand, each at most once per scan."""
+    """Reads and parses files on demand, each at most once per scan.
 
-    def __init__(self, cwd: Path) -> None:
+    ``tops`` are the scanned trees: a file found in one (a ``.tf`` file, an auto-loaded var
+    file) must resolve inside one of them, so a symlink cannot make dynlint read elsewhere.
+    Files the user names on the command line (``--var-file``) are read wherever they are.
+    Without ``tops`` (a library caller that reads one module) nothing is confined.
+    """
+
+    def __init__(self, cwd: Path, tops: list[Path] | None = None) -> None:
         self.cwd = cwd
+        self.tops: list[Path] | None = None if tops is None else [t.resolve() for t in tops]
         self.diagnostics: list[Diagnostic] = []
+        self._texts: dict[Path, str | None] = {}
         self._files: dict[Path, File | None] = {}
         self._modules: dict[Path, ModuleSource] = {}
+
+    def allow(self, top: Path) -> None:
+        """Add a scanned tree."""
+        resolved = top.resolve()
+        if self.tops is not None and resolved not in self.tops:
+            self.tops.append(resolved)
+
+    def contains(self, path: Path) -> bool:
+        """Whether ``path`` (through any symlink) lies inside the scanned trees."""
+        return self.tops is None or inside(path, self.tops)
 
     def display(self, path: Path) -> str:
         try:
@@ -88,24 +111,37 @@ class SourceTree:
             relative = str(path)
         return relative.replace(os.sep, "/")
 
-    def parse(self, path: Path) -> File | None:
-        """The parsed file, or None after recording a parse error (reported once)."""
-        path = path.resolve()
-        if path not in self._files:
+    def read(self, path: Path, anywhere: bool = False) -> str | None:
+        """A file's text, or None after recording why it cannot be read (reported once)."""
+        path = Path(os.path.abspath(path))
+        if path not in self._texts:
             try:
-                self._files[path] = parse_file(path, self.display(path))
-            except ParseError as error:
-                self._files[path] = None
-                self.diagnostics.append(
-                    Diagnostic(
-                        severity="error",
-                        file=error.file,
-                        line=error.line,
-                        column=error.column,
-                        message=error.reason,
-                    )
-                )
+                self._texts[path] = read_text(path, self.display(path), tops=None if anywhere else self.tops)
+            except InputFileError as error:
+                self._texts[path] = None
+                self._record(error)
+        return self._texts[path]
+
+    def parse(self, path: Path, anywhere: bool = False) -> File | None:
+        """The parsed file, or None after recording a read or parse error (reported once)."""
+        path = Path(os.path.abspath(path))
+        if path not in self._files:
+            text = self.read(path, anywhere)
+            parsed = None
+            if text is not None:
+                try:
+                    parsed = parse_source(text, self.display(path))
+                except InputFileError as error:
+                    self._record(error)
+            self._files[path] = parsed
         return self._files[path]
+
+    def _record(self, error: InputFileError) -> None:
+        self.diagnostics.append(
+            Diagnostic(
+                severity="error", file=error.file, line=error.line, column=error.column, message=error.reason
+            )
+        )
 
     def module(self, directory: Path) -> ModuleSource:
         directory = directory.resolve()

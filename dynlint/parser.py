@@ -8,6 +8,7 @@ module imports python-hcl2 or lark, so the parser can be measured or replaced on
 from __future__ import annotations
 
 import json
+import math
 import re
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from hcl2.rules.abstract import LarkRule, LarkToken
 from hcl2.utils import process_escape_sequences
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
+from dynlint.files import MAX_NESTING, InputFileError, line_and_column, load_json, read_text
 from dynlint.syntax import (
     Attribute,
     BinaryOp,
@@ -56,48 +58,102 @@ from dynlint.syntax import (
     Variable,
 )
 
+# A file that cannot be read or is not valid HCL (or JSON), with where it stops making sense.
+ParseError = InputFileError
 
-class ParseError(Exception):
-    """A file that is not valid HCL (or JSON), with where it stops making sense."""
-
-    def __init__(self, file: str, line: int, column: int, reason: str) -> None:
-        super().__init__(f"{file}:{line}:{column}: {reason}")
-        self.file = file
-        self.line = line
-        self.column = column
-        self.reason = reason
+MAX_NUMBER_DIGITS = 308
 
 
 def parse_file(path: Path, display_path: str) -> File:
-    """Parse one ``.tf``/``.tfvars`` file (or their ``.json`` forms)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        raise ParseError(display_path, 1, 1, f"the file is not UTF-8 text ({error.reason})") from None
-    except OSError as error:
-        raise ParseError(display_path, 1, 1, f"cannot read the file ({error.strerror})") from None
-    if path.suffix == ".json":
+    """Read (see :mod:`dynlint.files`) and parse one ``.tf``/``.tfvars`` file or a ``.json`` form."""
+    return parse_source(read_text(path, display_path), display_path)
+
+
+def parse_source(text: str, display_path: str) -> File:
+    """Parse a file's text: Terraform's JSON syntax for ``*.json``, HCL otherwise."""
+    if display_path.endswith(".json"):
         return parse_json_text(text, display_path)
     return parse_text(text, display_path)
 
 
 def parse_text(text: str, display_path: str) -> File:
     """Parse HCL source text."""
+    check_nesting(text, display_path)
     try:
         tree = hcl2.parses(text)
     except UnexpectedInput as error:
         raise ParseError(display_path, *_error_position(error, text), _describe(error)) from None
+    except RecursionError:  # unreachable below MAX_NESTING; no input may reach a traceback
+        raise ParseError(display_path, 1, 1, f"nested more than {MAX_NESTING} levels deep") from None
     converter = _Converter(display_path)
     body = converter.body(tree.body)
     return File(path=display_path, body=body, comments=converter.comments)
 
 
+# Nesting depth: counted on the text before the parser (whose passes recurse) sees it ----------
+
+_CODE_TOKEN = re.compile(
+    r'#[^\n]*|//[^\n]*|/\*.*?(?:\*/|\Z)|<<-?[ \t]*([A-Za-z_][\w-]*)[ \t]*\r?\n|"|[{\[(]|[}\])]', re.S
+)
+_STRING_TOKEN = re.compile(r'\\.|\$\$\{|%%\{|[$%]\{|"|\n', re.S)
+_HEREDOC_TOKEN = re.compile(r"\$\$\{|%%\{|[$%]\{")
+
+
+def check_nesting(text: str, display_path: str, limit: int = MAX_NESTING) -> None:
+    """Refuse HCL nested more than ``limit`` levels (brackets, parentheses, interpolations)."""
+    stack: list[str] = []  # "{", "[", "(", "${" in code; '"' or a heredoc end marker in text
+    pos = 0
+    while pos < len(text):
+        if stack and stack[-1] == '"':
+            match = _STRING_TOKEN.search(text, pos)
+            if match is None:
+                return
+            token = match.group(0)
+            if token in ("${", "%{"):
+                stack.append("${")
+            elif token in ('"', "\n"):
+                stack.pop()
+        elif stack and stack[-1].startswith("<<"):
+            end = _heredoc_end(text, pos, stack[-1][2:])
+            match = _HEREDOC_TOKEN.search(text, pos, end)
+            if match is None:
+                stack.pop()
+                pos = end
+                continue
+            if match.group(0) in ("${", "%{"):
+                stack.append("${")
+        else:
+            match = _CODE_TOKEN.search(text, pos)
+            if match is None:
+                return
+            token = match.group(0)
+            if token == '"':
+                stack.append('"')
+            elif token.startswith("<<"):
+                stack.append("<<" + match.group(1))
+            elif token in "{[(":
+                stack.append(token)
+            elif token in "}])" and stack:
+                stack.pop()
+        if len(stack) > limit:
+            line, column = line_and_column(text, match.start())
+            raise ParseError(display_path, line, column, f"nested more than {limit} levels deep")
+        pos = match.end()
+
+
+def _heredoc_end(text: str, pos: int, marker: str) -> int:
+    found = re.compile(rf"^[ \t]*{re.escape(marker)}[ \t]*\r?$", re.M).search(text, pos)
+    return found.end() if found else len(text)
+
+
 def parse_expression(text: str, pos: Pos) -> Expr:
     """Parse a lone expression written at ``pos`` (used for heredoc interpolations)."""
+    source = f"x = {text}\n"
     try:
-        tree = hcl2.parses(f"x = {text}\n")
-    except UnexpectedInput:
-        raise ParseError(pos.file, pos.line, pos.column, f"invalid expression {text!r}") from None
+        check_nesting(source, pos.file)
+        tree = hcl2.parses(source)
+    except (UnexpectedInput, ParseError, RecursionError):
+        raise ParseError(pos.file, pos.line, pos.column, f"invalid expression {text[:60]!r}") from None
     attribute = tree.body.children[0]
     if isinstance(attribute, whitespace.NewLineOrCommentRule):
         attribute = tree.body.children[1]
@@ -234,10 +290,16 @@ class _Converter:
         return Literal({"true": True, "false": False, "null": None}[text], self.pos(rule))
 
     def expr_IntLitRule(self, rule: literal_rules.IntLitRule) -> Expr:
-        return Literal(int(str(rule.token.value)), self.pos(rule))
+        text = str(rule.token.value)
+        if len(text) > MAX_NUMBER_DIGITS:
+            raise ParseError(*self._where(rule), _out_of_range(text))
+        return Literal(int(text), self.pos(rule))
 
     def expr_FloatLitRule(self, rule: literal_rules.FloatLitRule) -> Expr:
-        value = float(str(rule.token.value))
+        text = str(rule.token.value)
+        value = float(text)
+        if not math.isfinite(value):
+            raise ParseError(*self._where(rule), _out_of_range(text))
         return Literal(int(value) if value.is_integer() else value, self.pos(rule))
 
     def expr_StringRule(self, rule: strings.StringRule) -> Expr:
@@ -407,6 +469,11 @@ class _Converter:
         )
 
 
+def _out_of_range(literal: str) -> str:
+    shown = literal if len(literal) <= 24 else f"{literal[:12]}...{literal[-6:]} ({len(literal)} characters)"
+    return f"the number {shown} is out of range: dynlint handles numbers up to about 1.8e308"
+
+
 def _split_interpolations(text: str) -> list[tuple[str, str | None]]:
     """Split heredoc text into (literal, expression) pairs at each ``${ ... }``."""
     pieces: list[tuple[str, str | None]] = []
@@ -468,11 +535,10 @@ def parse_json_text(text: str, display_path: str) -> File:
 
     In JSON syntax, strings are templates (``"${var.x}"``) and nested objects under a block
     type are blocks; positions are those of the file's lines where each key first appears.
+    A block level that holds anything but an object (or a list of objects) is refused, as
+    Terraform refuses it.
     """
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise ParseError(display_path, error.lineno, error.colno, f"invalid JSON: {error.msg}") from None
+    data = load_json(text, display_path)
     if not isinstance(data, dict):
         raise ParseError(display_path, 1, 1, "a Terraform JSON file must hold one JSON object")
     locator = _JsonLines(text, display_path)
@@ -485,7 +551,7 @@ def parse_json_text(text: str, display_path: str) -> File:
                 key, _json_value(value, pos, template=not is_vars), pos, pos.line
             )
             continue
-        for labels, content in _json_blocks(value, _JSON_BLOCK_LABELS[key]):
+        for labels, content in _json_blocks(value, _JSON_BLOCK_LABELS[key], [key], locator):
             body.blocks.append(_json_block(key, labels, content, locator))
     return File(path=display_path, body=body)
 
@@ -501,19 +567,38 @@ class _JsonLines:
         return Pos(self.file, line, 1)
 
 
-def _json_blocks(value: Any, depth: int) -> list[tuple[list[str], dict[str, Any]]]:
+def _json_blocks(
+    value: Any, depth: int, where: list[str], locator: _JsonLines
+) -> list[tuple[list[str], dict[str, Any]]]:
+    """The (labels, body) of every block under a block type, ``depth`` labels deep."""
+    if isinstance(value, list):
+        return [found for item in value for found in _json_blocks(item, depth, where, locator)]
+    if not isinstance(value, dict):
+        pos = locator.find(where[-1])
+        wanted = "a JSON object of block bodies" if depth == 0 else "a JSON object keyed by block label"
+        raise ParseError(
+            pos.file, pos.line, pos.column, f"{' '.join(json.dumps(w) for w in where)}: expected {wanted}, "
+            f"found {_json_kind(value)}"
+        )
     if depth == 0:
-        items = value if isinstance(value, list) else [value]
-        return [([], item) for item in items if isinstance(item, dict)]
-    found = []
-    if isinstance(value, dict):
-        for label, inner in value.items():
-            for labels, content in _json_blocks(inner, depth - 1):
-                found.append(([label, *labels], content))
-    elif isinstance(value, list):
-        for item in value:
-            found.extend(_json_blocks(item, depth))
-    return found
+        return [([], value)]
+    return [
+        ([label, *labels], content)
+        for label, inner in value.items()
+        for labels, content in _json_blocks(inner, depth - 1, [*where, label], locator)
+    ]
+
+
+def _json_kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    return "a list"
 
 
 _JSON_NESTED_BLOCK_PARENTS = {"resource", "data", "dynamic", "content", "lifecycle"}
@@ -528,9 +613,9 @@ def _json_block(block_type: str, labels: list[str], content: dict[str, Any], loc
         if nested and _looks_like_block(key, value):
             items = value if isinstance(value, list) else [value]
             for item in items:
-                if key == "dynamic" and isinstance(item, dict):
-                    for name, inner in item.items():
-                        body.blocks.append(_json_block("dynamic", [name], inner, locator))
+                if key == "dynamic":
+                    for labels, inner in _json_blocks(item, 1, [block_type, key], locator):
+                        body.blocks.append(_json_block("dynamic", labels, inner, locator))
                 else:
                     body.blocks.append(_json_block(key, [], item, locator))
         else:

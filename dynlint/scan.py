@@ -48,8 +48,10 @@ class ScanOptions:
                 raise UsageError(f"--var {item!r}: expected NAME=VALUE")
             parsed.append((name.strip(), value))
         for path in var_files:
-            if not path.is_file():
+            if not path.exists():
                 raise UsageError(f"--var-file {path}: no such file")
+            if not path.is_file():
+                raise UsageError(f"--var-file {path}: not a regular file")
         return cls(var_files=list(var_files), variables=parsed, env=env.lower() if env else None)
 
 
@@ -59,17 +61,17 @@ def scan(paths: list[Path], options: ScanOptions, cwd: Path | None = None) -> In
     for path in paths:
         if not path.exists():
             raise UsageError(f"{path}: no such file or directory")
-    tree = SourceTree(cwd)
+    tree = SourceTree(cwd, [tree_top(p.resolve()) for p in paths])
     inventory = Inventory()
     seen_roots: set[Path] = set()
     for path in paths:
         resolved = path.resolve()
         if resolved.is_file() and resolved.suffix == ".json" and looks_like_plan(resolved):
             _scan_plan(resolved, tree, options, inventory)
-        elif resolved.is_file():
-            _scan_files(resolved, tree, options, inventory, seen_roots)
-        else:
+        elif resolved.is_dir():
             _scan_directory(resolved, tree, options, inventory, seen_roots)
+        else:
+            _scan_files(resolved, tree, options, inventory, seen_roots)
     inventory.diagnostics = tree.diagnostics + inventory.diagnostics
     inventory.resources.sort(key=lambda r: (r.root, r.var_file or "", r.file, r.line, r.address))
     return inventory
@@ -166,7 +168,7 @@ def _given_values(
     """Root variable values, in Terraform's order: auto-loaded files, the variant, --var."""
     auto_files = sorted(root.auto_var_files, key=lambda p: (not p.name.startswith("terraform."), p.name))
     for path in [*auto_files, *([variant] if variant else [])]:
-        _load_var_file(evaluation, path, declared, module)
+        _load_var_file(evaluation, path, declared, module, anywhere=path in options.var_files)
     for name, raw in options.variables:
         evaluation.given[name] = GivenValue(
             _cli_value(name, raw, module, evaluation),
@@ -175,9 +177,10 @@ def _given_values(
 
 
 def _load_var_file(
-    evaluation: Evaluation, path: Path, declared: dict[str, Any], module: ModuleInstance
+    evaluation: Evaluation, path: Path, declared: dict[str, Any], module: ModuleInstance, anywhere: bool
 ) -> None:
-    parsed = evaluation.tree.parse(path)
+    """Load one var file; ``anywhere``: named on the command line, so read wherever it is."""
+    parsed = evaluation.tree.parse(path, anywhere=anywhere)
     if parsed is None:
         return
     display = evaluation.tree.display(path)

@@ -9,6 +9,8 @@ difference, so nothing in dynlint ever turns one into the other.
 
 from __future__ import annotations
 
+import math
+import sys
 from collections.abc import Iterable
 from typing import Any
 
@@ -58,10 +60,23 @@ def contains_unknown(value: Any) -> bool:
     return False
 
 
+MAX_NUMBER = sys.float_info.max
+_MAX_INTEGER = int(MAX_NUMBER)
+
+
 def normalize_number(value: int | float) -> int | float:
-    """Terraform has one number type; show integral numbers as integers (``5`` not ``5.0``)."""
-    if isinstance(value, float) and value.is_integer() and abs(value) < 2**63:
-        return int(value)
+    """Terraform has one number type; show integral numbers as integers (``5`` not ``5.0``).
+
+    Every number dynlint computes passes here, so this is where a number too large to print
+    as JSON or to compute with (beyond about 1.8e308, or NaN) becomes an error.
+    """
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise EvaluationError("Number out of range: the result is not a finite number")
+        if value.is_integer() and abs(value) < 2**63:
+            return int(value)
+    elif abs(value) > _MAX_INTEGER:
+        raise EvaluationError("Number out of range: the result is larger than 1.8e308")
     return value
 
 
@@ -111,3 +126,10 @@ def unknown_paths(value: Any, prefix: str = "") -> list[str]:
 
 class EvaluationError(Exception):
     """A Terraform expression that Terraform itself would reject (bad call, wrong type)."""
+
+
+class LimitExceeded(EvaluationError):
+    """An evaluation that Terraform would run for hours (a huge ``count``, a vast product).
+
+    Reported as an input error, naming the resource or expression, not as an unknown.
+    """
