@@ -20,6 +20,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from dynlint.files import MAX_JSON_BYTES, InputFileError, load_json, read_bytes
 from dynlint.model import MODELLED_TYPES, Diagnostic, ResourceInstance, Severity
 
 SNIFF_BYTES = 8192
@@ -161,9 +162,9 @@ def _decode(raw: bytes, errors: str = "strict") -> str:
 
 def _read_text(path: Path) -> str | _Problem:
     try:
-        raw = path.read_bytes()
-    except OSError as error:
-        return _Problem(f"cannot read plan file: {error.strerror or error}")
+        raw = read_bytes(path, str(path), MAX_JSON_BYTES)
+    except InputFileError as error:
+        return _Problem(f"cannot read plan file: {error.reason}")
     try:
         return _decode(raw)
     except UnicodeDecodeError as error:
@@ -172,9 +173,9 @@ def _read_text(path: Path) -> str | _Problem:
 
 def _parse(text: str) -> Any:
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        return _Problem(f"invalid JSON: {error.msg}", line=error.lineno, column=error.colno)
+        return load_json(text, "plan")
+    except InputFileError as error:
+        return _Problem(error.reason, line=error.line, column=error.column)
 
 
 def _check_plan(document: Any) -> _Problem | None:

@@ -7,15 +7,21 @@ price is not known for that region and table class; nothing falls back to anothe
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from dynlint.cost.errors import CostInputError
+from dynlint.files import InputFileError, MiB, load_json, read_text
+
+MAX_PRICES_BYTES = 4 * MiB
+MAX_PRICE = 1e6
+# Finite, >= 0, and small enough that every bill stays finite.
+Price = Annotated[float, Field(ge=0, le=MAX_PRICE, allow_inf_nan=False)]
+Quantity = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False)]
 
 TableClass = Literal["standard", "standard-ia"]
 PACKAGED_PRICES = "prices.json"
@@ -41,36 +47,36 @@ PRICE_LABELS = {
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class UnitPrices(_Strict):
     """The prices of one region and table class; ``None`` is an unknown price."""
 
-    write_request_unit: NonNegativeFloat | None
-    read_request_unit: NonNegativeFloat | None
-    write_capacity_unit_hour: NonNegativeFloat | None
-    read_capacity_unit_hour: NonNegativeFloat | None
-    replicated_write_request_unit: NonNegativeFloat | None
-    replicated_write_capacity_unit_hour: NonNegativeFloat | None
-    storage_gb_month: NonNegativeFloat | None
-    pitr_gb_month: NonNegativeFloat | None
-    backup_gb_month: NonNegativeFloat | None = None
-    restore_gb: NonNegativeFloat | None = None
-    stream_read_request_unit: NonNegativeFloat | None = None
-    reserved_write_100_upfront: NonNegativeFloat | None = None
-    reserved_write_100_hour: NonNegativeFloat | None = None
-    reserved_read_100_upfront: NonNegativeFloat | None = None
-    reserved_read_100_hour: NonNegativeFloat | None = None
+    write_request_unit: Price | None
+    read_request_unit: Price | None
+    write_capacity_unit_hour: Price | None
+    read_capacity_unit_hour: Price | None
+    replicated_write_request_unit: Price | None
+    replicated_write_capacity_unit_hour: Price | None
+    storage_gb_month: Price | None
+    pitr_gb_month: Price | None
+    backup_gb_month: Price | None = None
+    restore_gb: Price | None = None
+    stream_read_request_unit: Price | None = None
+    reserved_write_100_upfront: Price | None = None
+    reserved_write_100_hour: Price | None = None
+    reserved_read_100_upfront: Price | None = None
+    reserved_read_100_hour: Price | None = None
 
 
 class FreeTier(_Strict):
     """What the always-free tier covers, per account and region."""
 
-    write_capacity_units: NonNegativeFloat = 0
-    read_capacity_units: NonNegativeFloat = 0
-    storage_gb: NonNegativeFloat = 0
-    stream_read_request_units: NonNegativeFloat = 0
+    write_capacity_units: Quantity = 0
+    read_capacity_units: Quantity = 0
+    storage_gb: Quantity = 0
+    stream_read_request_units: Quantity = 0
 
 
 class PriceEntry(_Strict):
@@ -148,13 +154,12 @@ def load_prices(path: Path | None = None) -> PriceBook:
 
 def _parse_file(path: Path) -> PriceFile:
     try:
-        text = path.read_text("utf-8")
-    except OSError as error:
-        raise CostInputError(f"{path}: cannot read prices file: {error.strerror}") from None
-    try:
-        raw = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise CostInputError(f"{path}:{error.lineno}: not valid JSON: {error.msg}") from None
+        raw = load_json(read_text(path, str(path), MAX_PRICES_BYTES), str(path))
+    except InputFileError as error:
+        reason = error.reason.replace("invalid JSON", "not valid JSON", 1).replace(
+            "cannot read the file", "cannot read prices file", 1
+        )
+        raise CostInputError(f"{path}:{error.line}: {reason}") from None
     try:
         return PriceFile.model_validate(raw)
     except ValidationError as error:

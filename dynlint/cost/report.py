@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from tabulate import tabulate
@@ -11,6 +10,7 @@ from dynlint.cost.advice import LABELS
 from dynlint.cost.estimate import Estimate
 from dynlint.cost.modes import MODES, DimensionPlan, Mode, ModeCost
 from dynlint.cost.tables import TableResult
+from dynlint.files import dumps_strict
 
 MODE_TITLES: dict[Mode, str] = {
     "on_demand": "on-demand",
@@ -88,7 +88,7 @@ def estimate_json(found: Estimate) -> dict[str, Any]:
 
 
 def single_json(found: Estimate, assumptions: dict[str, Any]) -> str:
-    return json.dumps({"assumptions": assumptions, **estimate_json(found)}, indent=2)
+    return dumps_strict({"assumptions": assumptions, **estimate_json(found)}, indent=2)
 
 
 def table_json(result: TableResult) -> dict[str, Any]:
@@ -163,7 +163,7 @@ def totals(results: list[TableResult]) -> dict[str, Any]:
 
 
 def path_json(results: list[TableResult], assumptions: dict[str, Any]) -> str:
-    return json.dumps(
+    return dumps_strict(
         {
             "assumptions": assumptions,
             "tables": [table_json(result) for result in results],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,29 @@ TABLE_OPTIONS = {
     "pitr": "--pitr",
     "replicas": "--replicas",
     "replica_regions": "--replica-region",
+}
+# The largest value of each numeric option: far above any real table, and small enough that
+# every figure computed from them stays a finite number.
+MAX_RATE = 1e9
+MAX_STORAGE_GB = 1e9
+MAX_REPLICAS = 50
+MAX_CAPACITY_OPTION = 1_000_000_000
+NUMBER_LIMITS: dict[str, tuple[str, float]] = {
+    "rps": ("--rps", MAX_RATE),
+    "read_rps": ("--read-rps", MAX_RATE),
+    "write_rps": ("--write-rps", MAX_RATE),
+    "read_ratio": ("--read-ratio", 1),
+    "item_kb": ("--item-kb", 400),
+    "read_item_kb": ("--read-item-kb", 400),
+    "write_item_kb": ("--write-item-kb", 400),
+    "index_item_kb": ("--index-item-kb", 400),
+    "transactional_writes": ("--transactional-writes", 1),
+    "index_key_changes": ("--index-key-changes", 1),
+    "storage_gb": ("--storage-gb", MAX_STORAGE_GB),
+    "target_utilization": ("--target-utilization", 0.9),
+    "replicas": ("--replicas", MAX_REPLICAS),
+    "autoscale_min": ("--autoscale-min", MAX_CAPACITY_OPTION),
+    "autoscale_max": ("--autoscale-max", MAX_CAPACITY_OPTION),
 }
 CONSISTENCY_WORDS = {
     "eventual": "eventually consistent",
@@ -108,7 +132,20 @@ def run(request: CostRequest) -> CostOutput:
 # Options -------------------------------------------------------------------------------------
 
 
+def _check_numbers(request: CostRequest) -> None:
+    """Every numeric option finite (no inf, no nan) and at most its limit."""
+    for name, (option, limit) in NUMBER_LIMITS.items():
+        value = getattr(request, name)
+        if value is None:
+            continue
+        if not math.isfinite(value) or value < 0:
+            raise CostInputError(f"{option} {value}: a finite number >= 0 is required")
+        if value > limit:
+            raise CostInputError(f"{option} {value:g}: at most {limit:,g}")
+
+
 def _check_options(request: CostRequest) -> None:
+    _check_numbers(request)
     if request.autoscale_min > request.autoscale_max:
         raise CostInputError("--autoscale-min is larger than --autoscale-max")
     if request.replicas is not None and request.replica_regions:

@@ -37,6 +37,8 @@ TABLE_CLASSES: dict[str, TableClass] = {
     "STANDARD_INFREQUENT_ACCESS": "standard-ia",
 }
 KEYS_ONLY_ENTRY_KB = 1.0
+# Capacity beyond this (a billion units) is not priced: no table has it, and bills stay finite.
+MAX_CAPACITY = 1_000_000_000
 DIMENSIONS: dict[str, tuple[bool, Kind]] = {
     "dynamodb:table:ReadCapacityUnits": (False, "read"),
     "dynamodb:table:WriteCapacityUnits": (False, "write"),
@@ -275,6 +277,8 @@ class _TableReader:
             return CapacitySetting(capacity_unknown=f"{path} is not set for {where}")
         if not isinstance(value, (int, float)) or isinstance(value, bool):
             return CapacitySetting(capacity_unknown=f"{path} {value!r} is not a number")
+        if value > MAX_CAPACITY:
+            return CapacitySetting(capacity_unknown=f"{path} {value:g} is more than {MAX_CAPACITY:,} units")
         if value < 1:
             self.warnings.append(f"{path} is {value:g}; DynamoDB's minimum is 1, priced as 1")
         return CapacitySetting(capacity=max(1, int(value)))
@@ -380,6 +384,8 @@ class _Autoscaling:
             value = target.values.get(name)
             if target.is_unknown(name) or not isinstance(value, (int, float)):
                 return f"{target.address}: {name} is unknown until apply"
+            if value > MAX_CAPACITY:
+                return f"{target.address}: {name} {value:g} is more than {MAX_CAPACITY:,} units"
             bounds.append(int(value))
         target_value = self._target_value(target)
         if target_value is None:

@@ -8,6 +8,7 @@ the autoscaling decrease limits begin.
 from __future__ import annotations
 
 import csv
+import io
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -16,11 +17,13 @@ from itertools import pairwise
 from pathlib import Path
 
 from dynlint.cost.errors import CostInputError
+from dynlint.files import InputFileError, open_regular
 
 MINUTES_PER_MONTH = 730 * 60
 DEFAULT_READ_RATIO = 0.8
 MINUTES_PER_DAY = 1440
 MAX_PROFILE_MINUTES = 31 * MINUTES_PER_DAY
+MAX_PROFILE_RATE = 1e9
 TIME_COLUMNS = {"minute": 1, "hour": 60, "timestamp": 1}
 
 BUSINESS_HOURS_NIGHT_LEVEL = 0.1
@@ -186,19 +189,34 @@ class _Columns:
     writes: int | None
 
 
+MAX_PROFILE_LINES = 10 * MAX_PROFILE_MINUTES
+
+
 def _read_lines(path: Path) -> list[tuple[int, list[str]]]:
+    """The header and rate rows (comments and blank lines left out), read as a stream.
+
+    Reading stops as soon as there are more rows than a 31-day profile can have, so a huge
+    file is refused after its first megabytes, not read whole.
+    """
     try:
-        with path.open(newline="", encoding="utf-8") as handle:
-            raw = list(enumerate(csv.reader(handle), start=1))
-    except OSError as error:
-        raise CostInputError(f"{path}: cannot read profile: {error.strerror}") from None
-    except (csv.Error, UnicodeDecodeError) as error:
-        raise CostInputError(f"{path}: not a readable CSV file: {error}") from None
-    return [
-        (number, [field.strip() for field in fields])
-        for number, fields in raw
-        if any(field.strip() for field in fields) and not fields[0].lstrip().startswith("#")
-    ]
+        handle = open_regular(path, str(path))
+    except InputFileError as error:
+        raise CostInputError(f"{path}: cannot read profile: {error.reason}") from None
+    lines: list[tuple[int, list[str]]] = []
+    number = 0
+    with handle, io.TextIOWrapper(handle, encoding="utf-8-sig", newline="") as text:
+        reader = csv.reader(text)
+        try:
+            for number, fields in enumerate(reader, start=1):
+                if any(field.strip() for field in fields) and not fields[0].lstrip().startswith("#"):
+                    lines.append((number, [field.strip() for field in fields]))
+                if len(lines) > MAX_PROFILE_MINUTES + 1 or number > MAX_PROFILE_LINES:
+                    raise CostInputError(f"{path}: the profile is longer than 31 days; use a day or a week")
+        except UnicodeDecodeError:
+            raise CostInputError(f"{path}:{number + 1}: the profile is not UTF-8 text") from None
+        except csv.Error as error:
+            raise CostInputError(f"{path}:{number + 1}: not a readable CSV file: {error}") from None
+    return lines
 
 
 def _header(path: Path, lines: list[tuple[int, list[str]]]) -> tuple[int, list[str]]:
@@ -252,6 +270,8 @@ def _rate(path: Path, line: int, name: str, text: str) -> float:
         raise CostInputError(f"{path}:{line}: {name} {text!r} is not a number") from None
     if not math.isfinite(value) or value < 0:
         raise CostInputError(f"{path}:{line}: {name} {text!r} must be a number >= 0")
+    if value > MAX_PROFILE_RATE:
+        raise CostInputError(f"{path}:{line}: {name} {text!r} is more than {MAX_PROFILE_RATE:g} requests/s")
     return value
 
 

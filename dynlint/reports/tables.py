@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from tabulate import tabulate
 
 from dynlint import __version__
+from dynlint.files import dumps_strict
 from dynlint.model import Diagnostic, Inventory, ResourceInstance
 
 
 def render_tables(inventory: Inventory, output_format: str) -> str:
     if output_format == "json":
-        return json.dumps(tables_document(inventory), indent=2)
+        return dumps_strict(tables_document(inventory), indent=2)
     return tables_text(inventory)
 
 
