@@ -59,6 +59,9 @@ VarOption = Annotated[
     typer.Option("--var", help="NAME=VALUE for every root module (repeatable)."),
 ]
 EnvOption = Annotated[str | None, typer.Option("--env", help="The environment of every table (e.g. prod).")]
+NoCacheOption = Annotated[
+    bool, typer.Option("--no-cache", help="Parse every file again; do not read or write the cache.")
+]
 
 
 @app.command()
@@ -70,13 +73,16 @@ def tables(
     var_file: VarFileOption = None,
     var: VarOption = None,
     env: EnvOption = None,
+    no_cache: NoCacheOption = False,
 ) -> None:
     """Print the DynamoDB tables as dynlint evaluated them."""
     from dynlint.reports.tables import render_tables
     from dynlint.scan import ScanOptions, UsageError, scan
 
     try:
-        options = ScanOptions.from_cli(var_files=var_file or [], variables=var or [], env=env)
+        options = ScanOptions.from_cli(
+            var_files=var_file or [], variables=var or [], env=env, cache=not no_cache
+        )
         inventory = scan(paths or [Path(".")], options)
     except UsageError as error:
         typer.echo(f"dynlint: {error}", err=True)

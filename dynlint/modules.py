@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dynlint.cache import ParseCache
 from dynlint.files import InputFileError, inside, read_text
 from dynlint.model import Diagnostic
 from dynlint.parser import parse_source
@@ -86,8 +87,9 @@ class SourceTree:
     Without ``tops`` (a library caller that reads one module) nothing is confined.
     """
 
-    def __init__(self, cwd: Path, tops: list[Path] | None = None) -> None:
+    def __init__(self, cwd: Path, tops: list[Path] | None = None, cache: ParseCache | None = None) -> None:
         self.cwd = cwd
+        self.cache = cache
         self.tops: list[Path] | None = None if tops is None else [t.resolve() for t in tops]
         self.diagnostics: list[Diagnostic] = []
         self._texts: dict[Path, str | None] = {}
@@ -127,14 +129,23 @@ class SourceTree:
         path = Path(os.path.abspath(path))
         if path not in self._files:
             text = self.read(path, anywhere)
-            parsed = None
-            if text is not None:
-                try:
-                    parsed = parse_source(text, self.display(path))
-                except InputFileError as error:
-                    self._record(error)
-            self._files[path] = parsed
+            self._files[path] = None if text is None else self._parse_text(text, self.display(path))
         return self._files[path]
+
+    def _parse_text(self, text: str, display: str) -> File | None:
+        key = ParseCache.key(display, text) if self.cache is not None else ""
+        if self.cache is not None:
+            cached = self.cache.get(key, display)
+            if cached is not None:
+                return cached
+        try:
+            parsed = parse_source(text, display)
+        except InputFileError as error:
+            self._record(error)
+            return None
+        if self.cache is not None:
+            self.cache.put(key, parsed)
+        return parsed
 
     def _record(self, error: InputFileError) -> None:
         self.diagnostics.append(

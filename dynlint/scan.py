@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dynlint.cache import ParseCache
 from dynlint.discover import Root, discover, is_auto_loaded, tree_top
 from dynlint.environments import DEFAULT_ENVIRONMENTS, ENVIRONMENT_VARIABLES, EnvironmentResolver
 from dynlint.evaluator import (
@@ -38,9 +39,13 @@ class ScanOptions:
     variables: list[tuple[str, str]] = field(default_factory=list)
     env: str | None = None
     environments: tuple[str, ...] = DEFAULT_ENVIRONMENTS
+    # Keep parsed files in the user cache directory (the CLI's default; off for library callers).
+    cache: bool = False
 
     @classmethod
-    def from_cli(cls, var_files: list[Path], variables: list[str], env: str | None) -> ScanOptions:
+    def from_cli(
+        cls, var_files: list[Path], variables: list[str], env: str | None, cache: bool = True
+    ) -> ScanOptions:
         parsed = []
         for item in variables:
             name, sep, value = item.partition("=")
@@ -52,7 +57,7 @@ class ScanOptions:
                 raise UsageError(f"--var-file {path}: no such file")
             if not path.is_file():
                 raise UsageError(f"--var-file {path}: not a regular file")
-        return cls(var_files=list(var_files), variables=parsed, env=env.lower() if env else None)
+        return cls(var_files=list(var_files), variables=parsed, env=env.lower() if env else None, cache=cache)
 
 
 def scan(paths: list[Path], options: ScanOptions, cwd: Path | None = None) -> Inventory:
@@ -61,7 +66,8 @@ def scan(paths: list[Path], options: ScanOptions, cwd: Path | None = None) -> In
     for path in paths:
         if not path.exists():
             raise UsageError(f"{path}: no such file or directory")
-    tree = SourceTree(cwd, [tree_top(p.resolve()) for p in paths])
+    cache = ParseCache() if options.cache else None
+    tree = SourceTree(cwd, [tree_top(p.resolve()) for p in paths], cache)
     inventory = Inventory()
     seen_roots: set[Path] = set()
     for path in paths:

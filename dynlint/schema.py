@@ -97,7 +97,7 @@ def shape_values(values: dict[str, Any], schema: BlockSchema | None) -> dict[str
     """Fill absent arguments and blocks, convert types and apply defaults (in place)."""
     if schema is None:
         return values
-    for name in schema.attributes:
+    for name in sorted(schema.attributes):  # a stable order: the same input, the same output
         values.setdefault(name, None)
     for name, default in schema.defaults.items():
         if values.get(name) is None:

@@ -1,0 +1,168 @@
+"""Time dynlint and Checkov side by side, in the same run, on the generated corpus.
+
+Usage (from the repository root, dynlint installed in .venv, Checkov in bench/.venv):
+
+    python3 -m venv bench/.venv && bench/.venv/bin/pip install checkov==3.3.30
+    .venv/bin/python bench/run.py [--runs 5] [--corpus DIR] [--checkov PATH]
+
+Measures, each the median of ``--runs`` fresh processes, alternating the two tools:
+
+- corpus, cold: the whole corpus with an empty dynlint cache (``--no-cache`` where supported);
+- corpus, warm: the whole corpus again, the cache filled by the run before;
+- one directory: one small root module (the pre-commit case), warm;
+- ``--version``: start-up alone;
+- peak memory: the largest resident set of any corpus run (``wait4``'s ``ru_maxrss``).
+
+Checkov runs as ``checkov -d DIR --framework terraform --quiet --compact -o json``; it has no
+cache of its own for local Terraform, so its cold and warm runs are the same command. Not a
+test: CI does not run it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from generate import generate  # noqa: E402
+
+SMALL_DIR = Path("live") / "prod" / "orders"
+
+
+@dataclass
+class Sample:
+    seconds: list[float] = field(default_factory=list)
+    peak_mb: list[float] = field(default_factory=list)
+    exit_codes: set[int] = field(default_factory=set)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+
+def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float, int]:
+    """Wall seconds, peak resident MB and exit code of one fresh process."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return elapsed, usage.ru_maxrss / 1024, process.returncode
+
+
+def record(sample: Sample, command: list[str], env: dict[str, str] | None = None) -> None:
+    seconds, peak, code = timed(command, env)
+    sample.seconds.append(seconds)
+    sample.peak_mb.append(peak)
+    sample.exit_codes.add(code)
+
+
+def lint_command(dynlint: str) -> str:
+    """``check`` once it exists, else ``tables``: the one place that decides."""
+    help_text = subprocess.run([dynlint, "--help"], capture_output=True, text=True).stdout
+    return "check" if " check " in help_text else "tables"
+
+
+def supports_no_cache(dynlint: str, command: str) -> bool:
+    help_text = subprocess.run([dynlint, command, "--help"], capture_output=True, text=True).stdout
+    return "--no-cache" in help_text
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--corpus", type=Path, default=None, help="default: generated in a temporary dir")
+    parser.add_argument("--dynlint", default=str(Path(sys.executable).parent / "dynlint"))
+    parser.add_argument("--checkov", default=str(HERE / ".venv" / "bin" / "checkov"))
+    parser.add_argument("--skip-checkov", action="store_true")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="dynlint-bench-"))
+    corpus = args.corpus or work / "corpus"
+    if args.corpus is None:
+        generate(corpus)
+    command = lint_command(args.dynlint)
+    no_cache = supports_no_cache(args.dynlint, command)
+    cache_dir = work / "cache"
+    env = {**os.environ, "DYNLINT_CACHE_DIR": str(cache_dir)}
+    dynlint = [args.dynlint, command]
+    checkov = [args.checkov, "--framework", "terraform", "--quiet", "--compact", "-o", "json", "-d"]
+    run_checkov = not args.skip_checkov and Path(args.checkov).exists()
+
+    results: dict[str, dict[str, Sample]] = {
+        name: {"dynlint": Sample(), "checkov": Sample()} for name in ("cold", "warm", "small", "version")
+    }
+    for _ in range(args.runs):
+        shutil.rmtree(cache_dir, ignore_errors=True)
+        cold = [*dynlint, str(corpus), "--format", "json", *(["--no-cache"] if no_cache else [])]
+        record(results["cold"]["dynlint"], cold, env)
+        shutil.rmtree(cache_dir, ignore_errors=True)
+        record(results["warm"]["dynlint"], [*dynlint, str(corpus), "--format", "json"], env)  # fills
+        results["warm"]["dynlint"].seconds.pop()
+        results["warm"]["dynlint"].peak_mb.pop()
+        record(results["warm"]["dynlint"], [*dynlint, str(corpus), "--format", "json"], env)
+        record(results["small"]["dynlint"], [*dynlint, str(corpus / SMALL_DIR), "--format", "json"], env)
+        record(results["version"]["dynlint"], [args.dynlint, "--version"], env)
+        if run_checkov:
+            record(results["cold"]["checkov"], [*checkov, str(corpus)])
+            record(results["warm"]["checkov"], [*checkov, str(corpus)])
+            record(results["small"]["checkov"], [*checkov, str(corpus / SMALL_DIR)])
+            record(results["version"]["checkov"], [args.checkov, "--version"])
+    report(results, command, no_cache, corpus, args.runs, run_checkov)
+    shutil.rmtree(work, ignore_errors=True)
+
+
+LABELS = {
+    "cold": "corpus, cold (no cache)",
+    "warm": "corpus, warm (second run)",
+    "small": f"one directory ({SMALL_DIR.as_posix()})",
+    "version": "--version",
+}
+
+
+def report(
+    results: dict[str, dict[str, Sample]],
+    command: str,
+    no_cache: bool,
+    corpus: Path,
+    runs: int,
+    checkov: bool,
+) -> None:
+    files = [p for p in corpus.rglob("*") if p.is_file() and ".git" not in p.parts]
+    size = sum(p.stat().st_size for p in files) / 1e6
+    print(f"corpus: {len(files)} files, {len({p.parent for p in files})} directories, {size:.2f} MB")
+    print(
+        f"dynlint {command} (cold: {'--no-cache' if no_cache else 'empty cache dir'}); medians of {runs} runs"
+    )
+    print()
+    print("| measurement | dynlint | Checkov | ratio |")
+    print("|---|---:|---:|---:|")
+    for name, label in LABELS.items():
+        ours, theirs = results[name]["dynlint"], results[name]["checkov"]
+        other = f"{theirs.median:.2f} s" if checkov else "-"
+        ratio = f"{theirs.median / ours.median:.1f}x" if checkov else "-"
+        print(f"| {label} | {ours.median:.2f} s | {other} | {ratio} |")
+    ours_peak = max(max(results[n]["dynlint"].peak_mb) for n in ("cold", "warm"))
+    theirs_peak = max(max(results[n]["checkov"].peak_mb) for n in ("cold", "warm")) if checkov else None
+    other = f"{theirs_peak:.0f} MB" if theirs_peak else "-"
+    ratio = f"{theirs_peak / ours_peak:.1f}x" if theirs_peak else "-"
+    print(f"| peak memory (corpus) | {ours_peak:.0f} MB | {other} | {ratio} |")
+    codes = {n: sorted(results[n]["dynlint"].exit_codes) for n in results}
+    print(f"\ndynlint exit codes: {codes}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,123 @@
+"""A content-addressed cache of parsed files, in the user's cache directory.
+
+An entry is one file's syntax tree as JSON, named by the SHA-256 of everything the tree depends
+on: dynlint's version, the shape of the syntax classes, the path the tree's positions show, and
+the file's text. A changed file gets a new name, so an entry is never stale; a corrupt,
+truncated or foreign entry fails to decode and is ignored (the file is parsed again). Entries
+are written to a temporary file and renamed into place, so concurrent runs never see half an
+entry. Entries are plain JSON decoded into a fixed set of syntax classes: nothing is unpickled
+or executed, whoever wrote the directory.
+
+The directory is ``$DYNLINT_CACHE_DIR`` when set, else the platform's user cache directory
+(``~/.cache/dynlint`` on Linux). ``--no-cache`` turns the cache off.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from dynlint import __version__, syntax
+
+_NODE_TYPES: dict[str, type] = {
+    cls.__name__: cls
+    for cls in vars(syntax).values()
+    if isinstance(cls, type) and dataclasses.is_dataclass(cls) and cls.__module__ == syntax.__name__
+}
+_FINGERPRINT = hashlib.sha256(
+    json.dumps(
+        [
+            __version__,
+            sorted((name, [f.name for f in dataclasses.fields(cls)]) for name, cls in _NODE_TYPES.items()),
+        ]
+    ).encode()
+).hexdigest()[:16]
+
+
+def cache_dir() -> Path:
+    configured = os.environ.get("DYNLINT_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("dynlint", appauthor=False))
+
+
+class ParseCache:
+    """Parsed files by content; every failure to read or write it is silent (it is a cache)."""
+
+    def __init__(self, directory: Path | None = None) -> None:
+        self.directory = (directory or cache_dir()) / f"parsed-{_FINGERPRINT}"
+        self.hits = 0
+        self.misses = 0
+
+    @staticmethod
+    def key(display_path: str, text: str) -> str:
+        digest = hashlib.sha256(_FINGERPRINT.encode())
+        digest.update(display_path.encode("utf-8", "surrogatepass"))
+        digest.update(b"\x00")
+        digest.update(text.encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.directory / key[:2] / f"{key[2:]}.json"
+
+    def get(self, key: str, display_path: str) -> syntax.File | None:
+        try:
+            with open(self._path(key), encoding="utf-8") as handle:
+                found = decode(json.load(handle), display_path)
+        except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
+            found = None
+        if not isinstance(found, syntax.File) or found.path != display_path:
+            self.misses += 1
+            return None
+        self.hits += 1
+        return found
+
+    def put(self, key: str, parsed: syntax.File) -> None:
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+            with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+                json.dump(encode(parsed), handle, separators=(",", ":"))
+            os.replace(temporary, path)
+        except (OSError, ValueError, TypeError, RecursionError):
+            with contextlib.suppress(OSError, UnboundLocalError):
+                os.unlink(temporary)
+
+
+def encode(value: Any) -> Any:
+    """A syntax tree as JSON data: a node is ``{class: [fields]}``, a position ``{"@": [line, column]}``
+    (its file is the tree's), a dict ``{"": [[key, value], ...]}``."""
+    if isinstance(value, syntax.Pos):
+        return {"@": [value.line, value.column]}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {type(value).__name__: [encode(getattr(value, f.name)) for f in dataclasses.fields(value)]}
+    if isinstance(value, list):
+        return [encode(v) for v in value]
+    if isinstance(value, dict):
+        return {"": [[k, encode(v)] for k, v in value.items()]}
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    raise TypeError(f"cannot cache a {type(value).__name__}")
+
+
+def decode(data: Any, file: str) -> Any:
+    """The inverse of :func:`encode` for a tree of ``file``; anything else raises (and is ignored)."""
+    if isinstance(data, list):
+        return [decode(v, file) for v in data]
+    if isinstance(data, dict):
+        ((tag, fields),) = data.items()
+        if tag == "@":
+            return syntax.Pos(file, *fields)
+        if tag == "":
+            return {str(k): decode(v, file) for k, v in fields}
+        return _NODE_TYPES[tag](*[decode(v, file) for v in fields])
+    return data
