@@ -113,7 +113,7 @@ def _local_call_targets(directory: Path, tree: SourceTree) -> list[Path]:
     targets = []
     for call in module.calls.values():
         source = literal_source(call)
-        if source is not None and is_local_source(source):
+        if source is not None and is_local_source(source) and "\x00" not in source:
             targets.append((directory / source).resolve())
     return targets
 

@@ -379,6 +379,8 @@ class ModuleInstance:
 
     def _call_directory(self, name: str, source: str) -> Path | None:
         """Where a call's module lives: beside this module, or where `terraform init` put it."""
+        if "\x00" in source:  # no path holds one; refused by _called_source
+            return None
         if is_local_source(source):
             return (self.source.dir / source).resolve()
         return self.evaluation.registry_module_dir(".".join((*self.call_path, name)))
@@ -395,6 +397,11 @@ class ModuleInstance:
                 where,
                 code="DL061",
                 address=call_address,
+            )
+            return None
+        if "\x00" in source:
+            evaluation.report(
+                "error", f"{call_address}: the source contains a NUL character", where, code="DL061"
             )
             return None
         directory = self._call_directory(name, source)

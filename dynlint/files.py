@@ -40,7 +40,10 @@ class InputFileError(Exception):
 
 def inside(path: Path, tops: Iterable[Path]) -> bool:
     """Whether ``path`` (resolved, so through any symlink) lies in one of the ``tops``."""
-    resolved = path.resolve()
+    try:
+        resolved = path.resolve()
+    except (OSError, ValueError):
+        return False
     return any(resolved == top or top in resolved.parents for top in tops)
 
 
@@ -51,6 +54,8 @@ def open_regular(path: Path, display: str, tops: Iterable[Path] | None = None) -
         raise InputFileError(display, 1, 1, reason)
     try:
         info = os.stat(path)
+    except ValueError:  # a NUL in the name
+        raise InputFileError(display, 1, 1, "cannot read the file (its name holds a NUL character)") from None
     except OSError as error:
         raise InputFileError(display, 1, 1, f"cannot read the file ({error.strerror or error})") from None
     if not stat.S_ISREG(info.st_mode):

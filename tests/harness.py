@@ -74,3 +74,7 @@ def assert_contract(outcome: Outcome, json_output: bool = False) -> None:
     assert "Traceback" not in outcome.output, outcome.output
     if (json_output and outcome.exit_code in (0, 1)) or (json_output and outcome.stdout.strip()):
         strict_json(outcome.stdout)
+
+
+# How many fuzz inputs ran this session (printed by conftest at the end).
+COUNTS: dict[str, int] = {"mutants": 0, "generated": 0, "cost inputs": 0}
