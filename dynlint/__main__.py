@@ -1,3 +1,3 @@
-from dynlint.cli import main
+from dynlint.launcher import main
 
 main()

@@ -59,6 +59,8 @@ def is_local_source(source: str) -> bool:
 
 def discover(scan_dir: Path, tree: SourceTree) -> Discovery:
     module_texts, var_dirs = _walk(scan_dir, tree)
+    relevant = [d for d, text in module_texts.items() if _RELEVANT_PATTERN.search(text)]
+    tree.prefetch([path for directory in relevant for path in configuration_files(directory)])
     called: set[Path] = set()
     for directory, text in module_texts.items():
         if _CALL_PATTERN.search(text):

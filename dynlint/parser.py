@@ -13,23 +13,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-import hcl2
-from hcl2.rules import (
-    base,
-    containers,
-    directives,
-    expressions,
-    for_expressions,
-    functions,
-    indexing,
-    literal_rules,
-    strings,
-    whitespace,
-)
-from hcl2.rules.abstract import LarkRule, LarkToken
-from hcl2.utils import process_escape_sequences
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
-
 from dynlint.files import MAX_NESTING, InputFileError, line_and_column, load_json, read_text
 from dynlint.syntax import (
     Attribute,
@@ -61,6 +44,42 @@ from dynlint.syntax import (
 # A file that cannot be read or is not valid HCL (or JSON), with where it stops making sense.
 ParseError = InputFileError
 
+# python-hcl2 and lark, imported on first use (``_load_parser``): a run whose files all come
+# from the parse cache, and ``dynlint --version``, never pay for importing them.
+hcl2: Any = None
+base = containers = directives = expressions = for_expressions = functions = indexing = None
+literal_rules = strings = whitespace = None
+LarkRule: Any = None
+LarkToken: Any = None
+process_escape_sequences: Any = None
+UnexpectedCharacters = UnexpectedEOF = UnexpectedInput = UnexpectedToken = None
+
+
+def _load_parser() -> None:
+    global hcl2, base, containers, directives, expressions, for_expressions, functions, indexing
+    global literal_rules, strings, whitespace, LarkRule, LarkToken, process_escape_sequences
+    global UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+    if hcl2 is not None:
+        return
+    import hcl2 as library
+    from hcl2.rules import (
+        base,
+        containers,
+        directives,
+        expressions,
+        for_expressions,
+        functions,
+        indexing,
+        literal_rules,
+        strings,
+        whitespace,
+    )
+    from hcl2.rules.abstract import LarkRule, LarkToken
+    from hcl2.utils import process_escape_sequences
+    from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+    hcl2 = library
+
 MAX_NUMBER_DIGITS = 308
 
 
@@ -79,6 +98,7 @@ def parse_source(text: str, display_path: str) -> File:
 def parse_text(text: str, display_path: str) -> File:
     """Parse HCL source text."""
     check_nesting(text, display_path)
+    _load_parser()
     try:
         tree = hcl2.parses(text)
     except UnexpectedInput as error:
@@ -149,6 +169,7 @@ def _heredoc_end(text: str, pos: int, marker: str) -> int:
 def parse_expression(text: str, pos: Pos) -> Expr:
     """Parse a lone expression written at ``pos`` (used for heredoc interpolations)."""
     source = f"x = {text}\n"
+    _load_parser()
     try:
         check_nesting(source, pos.file)
         tree = hcl2.parses(source)

@@ -30,7 +30,7 @@ def trace_value(attribute: Attribute, scope: Any) -> ValueOrigin:
 
 
 def _step(pos: Pos, note: str) -> TraceStep:
-    return TraceStep(file=pos.file, line=pos.line, note=note)
+    return TraceStep.model_construct(file=pos.file, line=pos.line, note=note)  # trusted fields: no validation
 
 
 def _trace(expr: Expr, scope: Any, path: list[str], steps: list[TraceStep]) -> None:
