@@ -52,13 +52,13 @@ literal_rules = strings = whitespace = None
 LarkRule: Any = None
 LarkToken: Any = None
 process_escape_sequences: Any = None
-UnexpectedCharacters = UnexpectedEOF = UnexpectedInput = UnexpectedToken = None
+UnexpectedCharacters = UnexpectedEOF = UnexpectedInput = UnexpectedToken = VisitError = None
 
 
 def _load_parser() -> None:
     global hcl2, base, containers, directives, expressions, for_expressions, functions, indexing
     global literal_rules, strings, whitespace, LarkRule, LarkToken, process_escape_sequences
-    global UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+    global UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
     if hcl2 is not None:
         return
     import hcl2 as library
@@ -76,7 +76,13 @@ def _load_parser() -> None:
     )
     from hcl2.rules.abstract import LarkRule, LarkToken
     from hcl2.utils import process_escape_sequences
-    from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+    from lark.exceptions import (
+        UnexpectedCharacters,
+        UnexpectedEOF,
+        UnexpectedInput,
+        UnexpectedToken,
+        VisitError,
+    )
 
     hcl2 = library
 
@@ -103,6 +109,8 @@ def parse_text(text: str, display_path: str) -> File:
         tree = hcl2.parses(text)
     except UnexpectedInput as error:
         raise ParseError(display_path, *_error_position(error, text), _describe(error)) from None
+    except VisitError as error:  # python-hcl2's transform pass refusing what the grammar let by
+        raise ParseError(display_path, *_visit_position(error), _visit_reason(error)) from None
     except RecursionError:  # unreachable below MAX_NESTING; no input may reach a traceback
         raise ParseError(display_path, 1, 1, f"nested more than {MAX_NESTING} levels deep") from None
     converter = _Converter(display_path)
@@ -173,13 +181,25 @@ def parse_expression(text: str, pos: Pos) -> Expr:
     try:
         check_nesting(source, pos.file)
         tree = hcl2.parses(source)
-    except (UnexpectedInput, ParseError, RecursionError):
+    except (UnexpectedInput, VisitError, ParseError, RecursionError):
         raise ParseError(pos.file, pos.line, pos.column, f"invalid expression {text[:60]!r}") from None
     attribute = tree.body.children[0]
     if isinstance(attribute, whitespace.NewLineOrCommentRule):
         attribute = tree.body.children[1]
     converter = _Converter(pos.file, line_offset=pos.line - 1)
     return converter.expr(attribute.expression)
+
+
+def _visit_position(error: Any) -> tuple[int, int]:
+    meta = getattr(getattr(error, "obj", None), "meta", None)
+    line = getattr(meta, "line", None)
+    column = getattr(meta, "column", None)
+    return (line if isinstance(line, int) else 1, column if isinstance(column, int) else 1)
+
+
+def _visit_reason(error: Any) -> str:
+    detail = str(getattr(error, "orig_exc", "") or "").strip().splitlines()
+    return f"this is not valid HCL: {detail[0][:100]}" if detail else "this is not valid HCL"
 
 
 def _error_position(error: UnexpectedInput, text: str) -> tuple[int, int]:

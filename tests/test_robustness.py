@@ -365,3 +365,28 @@ def test_a_root_that_calls_itself_keeps_its_tables_and_reports_the_cycle(tmp_pat
     assert table_names(document) == ["orders"]
     messages = [d["message"] for d in document["diagnostics"]]
     assert any("module cycle" in m for m in messages), messages
+
+
+# Found by the fuzz tests ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ('locals {\n  x = "%{ if true }abc"\n}\n', "main.tf:2:"),
+        ('locals {\n  x = "%{ for a in [] }"\n}\n', "main.tf:2:"),
+    ],
+)
+def test_a_template_directive_left_open_is_a_parse_error(tmp_path: Path, text: str, where: str) -> None:
+    write_table(tmp_path, file="table.tf")
+    (tmp_path / "main.tf").write_text(text)
+    code, _, stderr = lint(tmp_path)
+    assert code == 2 and where in stderr and "not valid HCL" in stderr
+
+
+def test_a_nul_in_a_module_source_is_refused(tmp_path: Path) -> None:
+    write_table(tmp_path)
+    (tmp_path / "calls.tf").write_text('module "m" {\n  source = "./x\\u0000y"\n}\n')
+    _, document, _ = lint(tmp_path)
+    assert table_names(document) == ["orders"]
+    assert any("NUL" in d["message"] for d in document["diagnostics"])
