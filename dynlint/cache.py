@@ -110,14 +110,70 @@ def encode(value: Any) -> Any:
 
 
 def decode(data: Any, file: str) -> Any:
-    """The inverse of :func:`encode` for a tree of ``file``; anything else raises (and is ignored)."""
+    """The inverse of :func:`encode` for a tree of ``file``; anything else raises (and is ignored).
+
+    Every field is checked against its declared type, so an entry of the wrong shape (a foreign
+    or damaged file) is refused here rather than failing later in the evaluator.
+    """
     if isinstance(data, list):
         return [decode(v, file) for v in data]
     if isinstance(data, dict):
         ((tag, fields),) = data.items()
         if tag == "@":
-            return syntax.Pos(file, *fields)
+            line, column = fields
+            if not (_is_int(line) and _is_int(column)):
+                raise TypeError("position")
+            return syntax.Pos(file, line, column)
         if tag == "":
             return {str(k): decode(v, file) for k, v in fields}
-        return _NODE_TYPES[tag](*[decode(v, file) for v in fields])
+        cls = _NODE_TYPES[tag]
+        values = [decode(v, file) for v in fields]
+        for value, annotation in zip(values, _ANNOTATIONS[tag], strict=True):
+            if not _conforms(value, annotation):
+                raise TypeError(f"{tag}: {annotation}")
+        return cls(*values)
     return data
+
+
+_ANNOTATIONS = {name: [str(f.type) for f in dataclasses.fields(cls)] for name, cls in _NODE_TYPES.items()}
+_SCALARS = {"str": str, "int": int, "bool": bool, "float": float}
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _conforms(value: Any, annotation: str) -> bool:
+    """Whether ``value`` fits a field annotation of the syntax classes (``list[Expr] | None`` ...)."""
+    annotation = annotation.strip()
+    if annotation == "Any":
+        return value is None or isinstance(value, (bool, int, float, str))
+    options = _split_union(annotation)
+    if len(options) > 1:
+        return any(_conforms(value, option) for option in options)
+    if annotation == "None":
+        return value is None
+    if annotation.startswith("list[") and annotation.endswith("]"):
+        inner = annotation[5:-1]
+        return isinstance(value, list) and all(_conforms(v, inner) for v in value)
+    if annotation.startswith("dict[str, ") and annotation.endswith("]"):
+        inner = annotation[10:-1]
+        return isinstance(value, dict) and all(_conforms(v, inner) for v in value.values())
+    if annotation in _SCALARS:
+        return isinstance(value, _SCALARS[annotation]) and (annotation == "bool") == isinstance(value, bool)
+    target = getattr(syntax, annotation, None)
+    return isinstance(target, type) and isinstance(value, target)
+
+
+def _split_union(annotation: str) -> list[str]:
+    parts, depth, current = [], 0, ""
+    for char in annotation:
+        depth += char == "["
+        depth -= char == "]"
+        if char == "|" and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    parts.append(current)
+    return [p.strip() for p in parts]
