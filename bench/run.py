@@ -43,6 +43,7 @@ SMALL_DIR = Path("live") / "prod" / "orders"
 @dataclass
 class Sample:
     seconds: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
     peak_mb: list[float] = field(default_factory=list)
     exit_codes: set[int] = field(default_factory=set)
 
@@ -50,20 +51,25 @@ class Sample:
     def median(self) -> float:
         return statistics.median(self.seconds)
 
+    @property
+    def median_cpu(self) -> float:
+        return statistics.median(self.cpu)
 
-def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float, int]:
-    """Wall seconds, peak resident MB and exit code of one fresh process."""
+
+def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float, float, int]:
+    """Wall seconds, CPU seconds (with its children), peak resident MB and exit code of a process."""
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
-    return elapsed, usage.ru_maxrss / 1024, process.returncode
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, process.returncode
 
 
 def record(sample: Sample, command: list[str], env: dict[str, str] | None = None) -> None:
-    seconds, peak, code = timed(command, env)
+    seconds, cpu, peak, code = timed(command, env)
     sample.seconds.append(seconds)
+    sample.cpu.append(cpu)
     sample.peak_mb.append(peak)
     sample.exit_codes.add(code)
 
@@ -111,7 +117,8 @@ def main() -> None:
         record(results["cold"]["dynlint"], cold, env)
         shutil.rmtree(cache_dir, ignore_errors=True)
         record(results["warm"]["dynlint"], [*dynlint, str(corpus), "--format", "json"], env)  # fills
-        results["warm"]["dynlint"].seconds.pop()
+        for values in (results["warm"]["dynlint"].seconds, results["warm"]["dynlint"].cpu):
+            values.pop()
         results["warm"]["dynlint"].peak_mb.pop()
         record(results["warm"]["dynlint"], [*dynlint, str(corpus), "--format", "json"], env)
         record(results["small"]["dynlint"], [*dynlint, str(corpus / SMALL_DIR), "--format", "json"], env)
@@ -148,18 +155,21 @@ def report(
         f"dynlint {command} (cold: {'--no-cache' if no_cache else 'empty cache dir'}); medians of {runs} runs"
     )
     print()
-    print("| measurement | dynlint | Checkov | ratio |")
-    print("|---|---:|---:|---:|")
+    print("| measurement | dynlint | Checkov | ratio | dynlint CPU | Checkov CPU | CPU ratio |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
     for name, label in LABELS.items():
         ours, theirs = results[name]["dynlint"], results[name]["checkov"]
-        other = f"{theirs.median:.2f} s" if checkov else "-"
-        ratio = f"{theirs.median / ours.median:.1f}x" if checkov else "-"
-        print(f"| {label} | {ours.median:.2f} s | {other} | {ratio} |")
+        if checkov:
+            other = f"{theirs.median:.2f} s | {theirs.median / ours.median:.1f}x"
+            other_cpu = f"{theirs.median_cpu:.2f} s | {theirs.median_cpu / ours.median_cpu:.1f}x"
+        else:
+            other, other_cpu = "- | -", "- | -"
+        print(f"| {label} | {ours.median:.2f} s | {other} | {ours.median_cpu:.2f} s | {other_cpu} |")
     ours_peak = max(max(results[n]["dynlint"].peak_mb) for n in ("cold", "warm"))
     theirs_peak = max(max(results[n]["checkov"].peak_mb) for n in ("cold", "warm")) if checkov else None
     other = f"{theirs_peak:.0f} MB" if theirs_peak else "-"
     ratio = f"{theirs_peak / ours_peak:.1f}x" if theirs_peak else "-"
-    print(f"| peak memory (corpus) | {ours_peak:.0f} MB | {other} | {ratio} |")
+    print(f"| peak memory (corpus) | {ours_peak:.0f} MB | {other} | {ratio} | | | |")
     codes = {n: sorted(results[n]["dynlint"].exit_codes) for n in results}
     print(f"\ndynlint exit codes: {codes}")
 

@@ -49,6 +49,19 @@ def cache_dir() -> Path:
     return Path(user_cache_dir("dynlint", appauthor=False))
 
 
+def private_dir(directory: Path) -> Path | None:
+    """``directory``, created if need be, when it belongs to this user and no one else can write
+    to it; else None. Only such a directory may hold what a library loads with pickle (lark's
+    compiled grammar)."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        info = directory.stat()
+    except OSError:
+        return None
+    owned = not hasattr(os, "getuid") or info.st_uid == os.getuid()
+    return directory if owned and not info.st_mode & 0o022 else None
+
+
 class ParseCache:
     """Parsed files by content; every failure to read or write it is silent (it is a cache)."""
 

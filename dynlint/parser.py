@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -58,7 +59,7 @@ UnexpectedCharacters = UnexpectedEOF = UnexpectedInput = UnexpectedToken = Visit
 def _load_parser() -> None:
     global hcl2, base, containers, directives, expressions, for_expressions, functions, indexing
     global literal_rules, strings, whitespace, LarkRule, LarkToken, process_escape_sequences
-    global UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+    global UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError, _parse_tree
     if hcl2 is not None:
         return
     import hcl2 as library
@@ -85,6 +86,37 @@ def _load_parser() -> None:
     )
 
     hcl2 = library
+    _parse_tree = _grammar()
+
+
+_parse_tree: Any = None
+
+
+def _grammar() -> Any:
+    """python-hcl2's parser, built once and cached.
+
+    python-hcl2 caches its compiled grammar beside its own code. Where that directory is
+    read-only (a system or pipx install) and holds no cache yet, every run would rebuild the
+    grammar (about 2 s); dynlint then keeps the compiled grammar in its own cache directory,
+    created private to the user, and uses it only while it is still private to the user.
+    """
+    import hcl2.parser as grammar
+
+    shipped = Path(grammar.PARSER_FILE)
+    if shipped.exists() or os.access(shipped.parent, os.W_OK):
+        return lambda text: hcl2.parses(text)
+    from hcl2.postlexer import PostLexer
+    from lark import Lark
+
+    from dynlint.cache import cache_dir, private_dir
+
+    directory = private_dir(cache_dir())
+    options: dict[str, Any] = {"parser": "lalr", "propagate_positions": True, "postlex": PostLexer()}
+    if directory is not None:
+        options["cache"] = str(directory / "hcl2-grammar.lark-cache")
+    lark = Lark.open("hcl2.lark", rel_to=grammar.__file__, **options)
+    # As python-hcl2's own parses(): lark needs a final newline, then the transform pass.
+    return lambda text: hcl2.transform(lark.parse(text + "\n"))
 
 MAX_NUMBER_DIGITS = 308
 
@@ -106,7 +138,7 @@ def parse_text(text: str, display_path: str) -> File:
     check_nesting(text, display_path)
     _load_parser()
     try:
-        tree = hcl2.parses(text)
+        tree = _parse_tree(text)
     except UnexpectedInput as error:
         raise ParseError(display_path, *_error_position(error, text), _describe(error)) from None
     except VisitError as error:  # python-hcl2's transform pass refusing what the grammar let by
@@ -180,7 +212,7 @@ def parse_expression(text: str, pos: Pos) -> Expr:
     _load_parser()
     try:
         check_nesting(source, pos.file)
-        tree = hcl2.parses(source)
+        tree = _parse_tree(source)
     except (UnexpectedInput, VisitError, ParseError, RecursionError):
         raise ParseError(pos.file, pos.line, pos.column, f"invalid expression {text[:60]!r}") from None
     attribute = tree.body.children[0]
