@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -140,42 +141,51 @@ def decode(data: Any, file: str) -> Any:
         if tag == "":
             return {str(k): decode(v, file) for k, v in fields}
         cls = _NODE_TYPES[tag]
+        checks = _CHECKS[tag]
+        if len(fields) != len(checks):
+            raise TypeError(tag)
         values = [decode(v, file) for v in fields]
-        for value, annotation in zip(values, _ANNOTATIONS[tag], strict=True):
-            if not _conforms(value, annotation):
-                raise TypeError(f"{tag}: {annotation}")
+        for value, check in zip(values, checks):  # noqa: B905 (lengths checked above)
+            if not check(value):
+                raise TypeError(tag)
         return cls(*values)
     return data
 
 
-_ANNOTATIONS = {name: [str(f.type) for f in dataclasses.fields(cls)] for name, cls in _NODE_TYPES.items()}
-_SCALARS = {"str": str, "int": int, "bool": bool, "float": float}
+Check = Callable[[Any], bool]
+_SCALARS: dict[str, type] = {"str": str, "int": int, "bool": bool, "float": float}
 
 
 def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _conforms(value: Any, annotation: str) -> bool:
-    """Whether ``value`` fits a field annotation of the syntax classes (``list[Expr] | None`` ...)."""
+def _checker(annotation: str) -> Check:
+    """A test of whether a value fits a field annotation of the syntax classes (``list[Expr] | None``)."""
     annotation = annotation.strip()
-    if annotation == "Any":
-        return value is None or isinstance(value, (bool, int, float, str))
     options = _split_union(annotation)
     if len(options) > 1:
-        return any(_conforms(value, option) for option in options)
+        alternatives = [_checker(option) for option in options]
+        return lambda value: any(check(value) for check in alternatives)
+    if annotation == "Any":
+        return lambda value: value is None or isinstance(value, (bool, int, float, str))
     if annotation == "None":
-        return value is None
+        return lambda value: value is None
     if annotation.startswith("list[") and annotation.endswith("]"):
-        inner = annotation[5:-1]
-        return isinstance(value, list) and all(_conforms(v, inner) for v in value)
+        item = _checker(annotation[5:-1])
+        return lambda value: isinstance(value, list) and all(item(v) for v in value)
     if annotation.startswith("dict[str, ") and annotation.endswith("]"):
-        inner = annotation[10:-1]
-        return isinstance(value, dict) and all(_conforms(v, inner) for v in value.values())
+        entry = _checker(annotation[10:-1])
+        return lambda value: isinstance(value, dict) and all(entry(v) for v in value.values())
+    if annotation == "bool":
+        return lambda value: isinstance(value, bool)
     if annotation in _SCALARS:
-        return isinstance(value, _SCALARS[annotation]) and (annotation == "bool") == isinstance(value, bool)
+        kind = _SCALARS[annotation]
+        return lambda value: isinstance(value, kind) and not isinstance(value, bool)
     target = getattr(syntax, annotation, None)
-    return isinstance(target, type) and isinstance(value, target)
+    if not isinstance(target, type):
+        raise TypeError(f"cannot check {annotation!r}")
+    return lambda value: isinstance(value, target)
 
 
 def _split_union(annotation: str) -> list[str]:
@@ -190,3 +200,8 @@ def _split_union(annotation: str) -> list[str]:
             current += char
     parts.append(current)
     return [p.strip() for p in parts]
+
+
+_CHECKS: dict[str, list[Check]] = {
+    name: [_checker(str(f.type)) for f in dataclasses.fields(cls)] for name, cls in _NODE_TYPES.items()
+}

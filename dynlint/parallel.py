@@ -19,6 +19,7 @@ from dynlint.syntax import File
 # Below this many files to parse, starting processes costs more than it saves.
 MIN_FILES = 24
 MAX_WORKERS = 4
+BATCH = 16
 
 Job = tuple[str, str]  # (display path, text)
 Result = File | InputFileError
@@ -37,14 +38,14 @@ def parse_many(jobs: list[Job], cache: ParseCache | None) -> list[Result]:
     count = workers()
     if len(jobs) < MIN_FILES or count < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return _parse_batch(jobs, cache)
-    batches = [jobs[start::count] for start in range(count)]
+    # Small batches: results stream back as they are ready, and no process holds them all twice.
+    batches = [jobs[start : start + BATCH] for start in range(0, len(jobs), BATCH)]
     context = multiprocessing.get_context("fork")
+    results: list[Result] = []
     with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
-        done = list(pool.map(_parse_batch, batches, [cache] * count))
-    results: list[Result | None] = [None] * len(jobs)
-    for start, batch in enumerate(done):
-        results[start::count] = batch
-    return results  # type: ignore[return-value]
+        for batch in pool.map(_parse_batch, batches, [cache] * len(batches)):
+            results.extend(batch)
+    return results
 
 
 def _parse_batch(jobs: list[Job], cache: ParseCache | None) -> list[Result]:
