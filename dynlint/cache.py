@@ -35,6 +35,7 @@ _FINGERPRINT = hashlib.sha256(
     json.dumps(
         [
             __version__,
+            "typed-lists-1",
             sorted((name, [f.name for f in dataclasses.fields(cls)]) for name, cls in _NODE_TYPES.items()),
         ]
     ).encode()
@@ -87,6 +88,7 @@ class ParseCache:
             with open(self._path(key), encoding="utf-8") as handle:
                 found = decode(json.load(handle), display_path)
         except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
+            # Damaged, truncated or foreign: parse the file again.
             found = None
         if not isinstance(found, syntax.File) or found.path != display_path:
             self.misses += 1
@@ -107,85 +109,99 @@ class ParseCache:
                 os.unlink(temporary)
 
 
+# The encoding is directed by the syntax classes' field annotations, so it needs no tags but the
+# class of an expression node: a node is ``[class, field, ...]``, a position ``[line, column]``
+# (its file is the tree's), a list a list, a ``dict[str, X]`` a list of ``[key, value]``.
+# Decoding follows the same annotations and checks every value on the way.
+
+
 def encode(value: Any) -> Any:
-    """A syntax tree as JSON data: a node is ``{class: [fields]}``, a position ``{"@": [line, column]}``
-    (its file is the tree's), a dict ``{"": [[key, value], ...]}``."""
+    """A syntax tree (or any part of one) as JSON data."""
     if isinstance(value, syntax.Pos):
-        return {"@": [value.line, value.column]}
+        return [value.line, value.column]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {type(value).__name__: [encode(getattr(value, f.name)) for f in dataclasses.fields(value)]}
+        return [type(value).__name__, *(encode(getattr(value, f.name)) for f in dataclasses.fields(value))]
     if isinstance(value, list):
         return [encode(v) for v in value]
     if isinstance(value, dict):
-        return {"": [[k, encode(v)] for k, v in value.items()]}
+        return [[k, encode(v)] for k, v in value.items()]
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     raise TypeError(f"cannot cache a {type(value).__name__}")
 
 
-def decode(data: Any, file: str) -> Any:
-    """The inverse of :func:`encode` for a tree of ``file``; anything else raises (and is ignored).
-
-    Every field is checked against its declared type, so an entry of the wrong shape (a foreign
-    or damaged file) is refused here rather than failing later in the evaluator.
-    """
-    if isinstance(data, list):
-        return [decode(v, file) for v in data]
-    if isinstance(data, dict):
-        ((tag, fields),) = data.items()
-        if tag == "@":
-            line, column = fields
-            if not (_is_int(line) and _is_int(column)):
-                raise TypeError("position")
-            return syntax.Pos(file, line, column)
-        if tag == "":
-            return {str(k): decode(v, file) for k, v in fields}
-        cls = _NODE_TYPES[tag]
-        checks = _CHECKS[tag]
-        if len(fields) != len(checks):
-            raise TypeError(tag)
-        values = [decode(v, file) for v in fields]
-        for value, check in zip(values, checks):  # noqa: B905 (lengths checked above)
-            if not check(value):
-                raise TypeError(tag)
-        return cls(*values)
-    return data
+def decode(data: Any, file: str) -> syntax.File:
+    """The file tree that :func:`encode` wrote; anything else raises (and the entry is ignored)."""
+    return _decoder("File")(data, file)
 
 
-Check = Callable[[Any], bool]
-_SCALARS: dict[str, type] = {"str": str, "int": int, "bool": bool, "float": float}
+Decoder = Callable[[Any, str], Any]
+_DECODERS: dict[str, Decoder] = {}
+_SCALARS: dict[str, type] = {"str": str, "int": int, "float": float}
 
 
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _checker(annotation: str) -> Check:
-    """A test of whether a value fits a field annotation of the syntax classes (``list[Expr] | None``)."""
+def _decoder(annotation: str) -> Decoder:
     annotation = annotation.strip()
+    found = _DECODERS.get(annotation)
+    if found is None:
+        found = _DECODERS[annotation] = _make_decoder(annotation)
+    return found
+
+
+def _make_decoder(annotation: str) -> Decoder:
     options = _split_union(annotation)
+    if len(options) == 2 and "None" in options:
+        inner = _decoder(options[0] if options[1] == "None" else options[1])
+        return lambda data, file: None if data is None else inner(data, file)
     if len(options) > 1:
-        alternatives = [_checker(option) for option in options]
-        return lambda value: any(check(value) for check in alternatives)
+        raise TypeError(f"cannot decode {annotation!r}")
     if annotation == "Any":
-        return lambda value: value is None or isinstance(value, (bool, int, float, str))
-    if annotation == "None":
-        return lambda value: value is None
+        return _scalar
     if annotation.startswith("list[") and annotation.endswith("]"):
-        item = _checker(annotation[5:-1])
-        return lambda value: isinstance(value, list) and all(item(v) for v in value)
+        item = _decoder(annotation[5:-1])
+        return lambda data, file: [item(v, file) for v in _require(data, list)]
     if annotation.startswith("dict[str, ") and annotation.endswith("]"):
-        entry = _checker(annotation[10:-1])
-        return lambda value: isinstance(value, dict) and all(entry(v) for v in value.values())
+        entry = _decoder(annotation[10:-1])
+        return lambda data, file: {_require(k, str): entry(v, file) for k, v in _require(data, list)}
     if annotation == "bool":
-        return lambda value: isinstance(value, bool)
+        return lambda data, file: _require(data, bool)
     if annotation in _SCALARS:
         kind = _SCALARS[annotation]
-        return lambda value: isinstance(value, kind) and not isinstance(value, bool)
+        return lambda data, file: _require(data, kind)
+    if annotation == "Pos":
+        return _position
     target = getattr(syntax, annotation, None)
     if not isinstance(target, type):
-        raise TypeError(f"cannot check {annotation!r}")
-    return lambda value: isinstance(value, target)
+        raise TypeError(f"cannot decode {annotation!r}")
+    return lambda data, file: _node(data, file, target)
+
+
+def _require(value: Any, kind: type) -> Any:
+    if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
+        raise TypeError(kind.__name__)
+    return value
+
+
+def _scalar(data: Any, file: str) -> Any:
+    if data is None or isinstance(data, (bool, int, float, str)):
+        return data
+    raise TypeError("scalar")
+
+
+def _position(data: Any, file: str) -> syntax.Pos:
+    line, column = _require(data, list)
+    return syntax.Pos(file, _require(line, int), _require(column, int))
+
+
+def _node(data: Any, file: str, expected: type) -> Any:
+    tag, *fields = _require(data, list)
+    cls = _NODE_TYPES[tag]
+    if not issubclass(cls, expected):
+        raise TypeError(tag)
+    decoders = _FIELD_DECODERS[tag]
+    if len(fields) != len(decoders):
+        raise TypeError(tag)
+    return cls(*[decode_field(value, file) for decode_field, value in zip(decoders, fields)])  # noqa: B905
 
 
 def _split_union(annotation: str) -> list[str]:
@@ -202,6 +218,6 @@ def _split_union(annotation: str) -> list[str]:
     return [p.strip() for p in parts]
 
 
-_CHECKS: dict[str, list[Check]] = {
-    name: [_checker(str(f.type)) for f in dataclasses.fields(cls)] for name, cls in _NODE_TYPES.items()
+_FIELD_DECODERS: dict[str, list[Decoder]] = {
+    name: [_decoder(str(f.type)) for f in dataclasses.fields(cls)] for name, cls in _NODE_TYPES.items()
 }
