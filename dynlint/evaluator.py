@@ -18,8 +18,8 @@ from typing import Any
 from dynlint.discover import is_local_source, may_define_resources
 from dynlint.environments import ENVIRONMENT_VARIABLES
 from dynlint.expressions import Scope, evaluate, iterate
-from dynlint.files import MAX_JSON_BYTES, InputFileError, load_json, read_text
 from dynlint.functions import to_number
+from dynlint.inputs import MAX_JSON_BYTES, InputFileError, load_json, read_text
 from dynlint.model import MODELLED_TYPES, Diagnostic, ResourceInstance, TraceStep, ValueOrigin
 from dynlint.modules import MODULE_META_ARGUMENTS, ModuleSource, SourceTree, literal_source
 from dynlint.provenance import trace_value

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dynlint.cache import ParseCache
-from dynlint.files import InputFileError, inside, read_text
+from dynlint.inputs import InputFileError, inside, read_text
 from dynlint.model import Diagnostic
 from dynlint.parser import parse_source
 from dynlint.syntax import Attribute, Block, Comment, File

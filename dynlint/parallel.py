@@ -12,7 +12,7 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 
 from dynlint.cache import ParseCache
-from dynlint.files import InputFileError
+from dynlint.inputs import InputFileError
 from dynlint.parser import parse_source
 from dynlint.syntax import File
 

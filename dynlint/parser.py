@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from dynlint.files import MAX_NESTING, InputFileError, line_and_column, load_json, read_text
+from dynlint.inputs import MAX_NESTING, InputFileError, line_and_column, load_json, read_text
 from dynlint.syntax import (
     Attribute,
     BinaryOp,
@@ -122,7 +122,7 @@ MAX_NUMBER_DIGITS = 308
 
 
 def parse_file(path: Path, display_path: str) -> File:
-    """Read (see :mod:`dynlint.files`) and parse one ``.tf``/``.tfvars`` file or a ``.json`` form."""
+    """Read (see :mod:`dynlint.inputs`) and parse one ``.tf``/``.tfvars`` file or a ``.json`` form."""
     return parse_source(read_text(path, display_path), display_path)
 
 

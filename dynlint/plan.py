@@ -20,7 +20,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from dynlint.files import MAX_JSON_BYTES, InputFileError, load_json, read_bytes
+from dynlint.inputs import MAX_JSON_BYTES, InputFileError, load_json, read_bytes
 from dynlint.model import MODELLED_TYPES, Diagnostic, ResourceInstance, Severity
 
 SNIFF_BYTES = 8192

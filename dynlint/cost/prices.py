@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from dynlint.cost.errors import CostInputError
-from dynlint.files import InputFileError, MiB, load_json, read_text
+from dynlint.inputs import InputFileError, MiB, load_json, read_text
 
 MAX_PRICES_BYTES = 4 * MiB
 MAX_PRICE = 1e6

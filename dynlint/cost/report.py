@@ -10,7 +10,7 @@ from dynlint.cost.advice import LABELS
 from dynlint.cost.estimate import Estimate
 from dynlint.cost.modes import MODES, DimensionPlan, Mode, ModeCost
 from dynlint.cost.tables import TableResult
-from dynlint.files import dumps_strict
+from dynlint.inputs import dumps_strict
 
 MODE_TITLES: dict[Mode, str] = {
     "on_demand": "on-demand",

@@ -17,7 +17,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from dynlint.cost.errors import CostInputError
-from dynlint.files import InputFileError, open_regular
+from dynlint.inputs import InputFileError, open_regular
 
 MINUTES_PER_MONTH = 730 * 60
 DEFAULT_READ_RATIO = 0.8

@@ -7,7 +7,7 @@ from typing import Any
 from tabulate import tabulate
 
 from dynlint import __version__
-from dynlint.files import dumps_strict
+from dynlint.inputs import dumps_strict
 from dynlint.model import Diagnostic, Inventory, ResourceInstance
 
 
