@@ -80,7 +80,7 @@ def test_the_json_contract_on_a_seed() -> None:
     assert set(document["summary"]) >= {"files", "tables", "findings"}
     assert document["summary"]["findings"] == len(document["findings"])
     for finding in document["findings"]:
-        assert FINDING_KEYS <= set(finding)
+        assert set(finding) >= FINDING_KEYS
         assert not finding["file"].startswith("/") and finding["root"] == "fixtures/seeds/lead-capture"
         assert finding["severity"] in ("error", "warning", "note")
     keys = [(f["file"], f["line"], f["rule_id"]) for f in document["findings"]]
@@ -132,7 +132,8 @@ def test_an_invalid_value_names_the_valid_ones_and_the_nearest(tmp_path: Path) -
         {
             "main.tf": CLEAN.replace(
                 'hash_key                    = "id"',
-                'hash_key                    = "id"\n  stream_enabled = true\n  stream_view_type = "NEW_AND_OLD_IMAGE"',
+                'hash_key                    = "id"\n'
+                '  stream_enabled = true\n  stream_view_type = "NEW_AND_OLD_IMAGE"',
             )
         },
     )

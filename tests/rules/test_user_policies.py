@@ -22,7 +22,8 @@ fix = "Set `billing_mode = \\"PAY_PER_REQUEST\\"`."
 [[check]]
 when = "table.billing_mode != 'PAY_PER_REQUEST'"
 path = "'billing_mode'"
-message = "'production table ' + show(meta.name) + ' is ' + table.billing_mode + '; production tables must be PAY_PER_REQUEST'"
+message = """'production table ' + show(meta.name) + ' is ' + table.billing_mode
+  + '; production tables must be PAY_PER_REQUEST'"""
 
 [[example]]
 kind = "fail"
