@@ -53,7 +53,9 @@ def expected_tree() -> dict[Path, str]:
 def current_tree() -> dict[Path, str]:
     if not FIXTURES.is_dir():
         return {}
-    return {p.relative_to(FIXTURES): p.read_text(encoding="utf-8") for p in FIXTURES.rglob("*") if p.is_file()}
+    return {
+        p.relative_to(FIXTURES): p.read_text(encoding="utf-8") for p in FIXTURES.rglob("*") if p.is_file()
+    }
 
 
 def main() -> int:
