@@ -199,6 +199,7 @@ def make_finding(
         root=resource.root,
         file=origin.file if origin else resource.file,
         line=origin.line if origin else resource.line,
+        column=origin.column if origin else 1,
         resource=resource.address,
         environment=resource.environment,
         var_file=resource.var_file,

@@ -620,7 +620,7 @@ def _count_blocks(values: dict[str, Any], name: str) -> int:
 
 def _record(origins: dict[str, ValueOrigin] | None, path: str, pos: Pos) -> None:
     if origins is not None:
-        origins[path] = ValueOrigin(file=pos.file, line=pos.line)
+        origins[path] = ValueOrigin(file=pos.file, line=pos.line, column=pos.column)
 
 
 def _append_block(values: dict[str, Any], name: str, block_values: Any) -> None:

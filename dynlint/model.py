@@ -40,6 +40,7 @@ class TraceStep(BaseModel):
     file: str
     line: int
     note: str
+    column: int = 1
 
 
 class ValueOrigin(BaseModel):
@@ -47,6 +48,7 @@ class ValueOrigin(BaseModel):
 
     file: str
     line: int
+    column: int = 1
     trace: list[TraceStep] = Field(default_factory=list)
 
 
