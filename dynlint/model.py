@@ -106,11 +106,23 @@ class Diagnostic(BaseModel):
     trace: list[TraceStep] = Field(default_factory=list)
 
 
+class ModuleCall(BaseModel):
+    """Where one evaluated module call instance is written (for suppressions on the call)."""
+
+    address: str
+    root: str
+    var_file: str | None = None
+    file: str
+    line: int
+    end_line: int
+
+
 class Inventory(BaseModel):
     """All resource instances of a scan, with what could not be read or evaluated."""
 
     resources: list[ResourceInstance] = Field(default_factory=list)
     diagnostics: list[Diagnostic] = Field(default_factory=list)
+    module_calls: list[ModuleCall] = Field(default_factory=list)
     files: int = 0
 
     @property
