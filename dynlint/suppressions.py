@@ -162,6 +162,7 @@ class Suppressor:
         spans = self.spans.get((finding.root, finding.address, finding.var_file), [])
         if finding.resource and finding.resource != finding.address:
             spans = spans + self.spans.get((finding.root, finding.resource, finding.var_file), [])
+        spans = spans + [(c.file, c.line, c.end_line) for c in self.calls if _inside_call(c, finding)]
         return any(
             f == suppression.file and start <= suppression.target_line <= end for f, start, end in spans
         )
