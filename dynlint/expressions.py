@@ -30,7 +30,14 @@ from dynlint.syntax import (
     UnaryOp,
     Variable,
 )
-from dynlint.values import EvaluationError, Unknown, contains_unknown, normalize_number, type_name
+from dynlint.values import (
+    EvaluationError,
+    SetValue,
+    Unknown,
+    contains_unknown,
+    normalize_number,
+    type_name,
+)
 
 
 class Scope(Protocol):
@@ -245,6 +252,9 @@ def _try(expr: Call, scope: Scope) -> Any:
         except EvaluationError as error:
             last_error = error
             continue
+        if contains_unknown(value):
+            # Terraform's try cannot tell whether a partly unknown value will fail once known.
+            return Unknown("try() of a value that is not wholly known")
         return value
     raise EvaluationError(f"no expression given to try could be evaluated: {last_error}")
 
@@ -400,8 +410,12 @@ def _for(expr: ForExpr, scope: Scope) -> Any:
 
 
 def iterate(collection: Any) -> Iterator[tuple[Any, Any]]:
-    """(key, value) pairs of a list (index, element) or map (lexical key order), as Terraform."""
-    if isinstance(collection, list):
+    """(key, value) pairs of a list (index, element), set (element, element) or map (lexical key
+    order), as Terraform."""
+    if isinstance(collection, SetValue):
+        for item in collection:
+            yield item, item
+    elif isinstance(collection, list):
         yield from enumerate(collection)
     elif isinstance(collection, dict):
         for key in sorted(collection):

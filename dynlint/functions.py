@@ -27,7 +27,7 @@ from fractions import Fraction
 from typing import Any, TypeVar
 from urllib.parse import quote_plus
 
-from dynlint.values import EvaluationError, Unknown, is_unknown, normalize_number, type_name
+from dynlint.values import EvaluationError, SetValue, Unknown, is_unknown, normalize_number, type_name
 
 __all__ = [
     "FUNCTIONS",
@@ -128,7 +128,7 @@ def _distinct(items: Iterable[Any]) -> list[Any]:
     return kept
 
 
-def _set_order(items: list[Any]) -> list[Any]:
+def _set_order(items: list[Any]) -> SetValue:
     """Terraform's iteration order of a set: strings and numbers ascending, false before true.
 
     Sets of other element types have no defined order in Terraform; they keep first-seen order.
@@ -138,7 +138,7 @@ def _set_order(items: list[Any]) -> list[Any]:
     kinds = {_kind(item) for item in present}
     if len(kinds) == 1 and kinds <= _PRIMITIVE_KINDS:
         present = sorted(present)
-    return present + nulls
+    return SetValue(present + nulls)
 
 
 def _unify(items: list[Any], target: str, source: str = "tuple") -> list[Any]:

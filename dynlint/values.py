@@ -35,6 +35,16 @@ class Unknown:
         return hash(Unknown)
 
 
+class SetValue(list):
+    """A Terraform set: a list whose elements are their own keys when iterated.
+
+    ``for k, v in s`` and a dynamic block's ``each.key`` over a set give the element, not an
+    index, as Terraform does.
+    """
+
+    __slots__ = ()
+
+
 def is_unknown(value: Any) -> bool:
     return isinstance(value, Unknown)
 
