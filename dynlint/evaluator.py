@@ -22,7 +22,7 @@ from dynlint.functions import to_number
 from dynlint.model import MODELLED_TYPES, Diagnostic, ResourceInstance, TraceStep, ValueOrigin
 from dynlint.modules import MODULE_META_ARGUMENTS, ModuleSource, SourceTree, literal_source
 from dynlint.provenance import trace_value
-from dynlint.schema import SCHEMAS, shape_values
+from dynlint.schema import SCHEMAS, convert_values, provider_default, shape_values
 from dynlint.syntax import Attribute, Block, Body, Expr, GetAttr, Literal, Pos, Variable, traversal
 from dynlint.types import ANY, TypeSpec, convert, parse_type
 from dynlint.values import EvaluationError, Unknown, to_plain, unknown_paths
@@ -158,13 +158,18 @@ class Lazy:
 
 
 class ResourceObject(dict):
-    """A resource instance as a reference sees it: configured arguments, others unknown."""
+    """A resource instance as a reference sees it: configured arguments, in the provider's types;
+    an omitted argument with a provider default is that default, any other is unknown."""
 
-    def __init__(self, values: dict[str, Any], address: str) -> None:
-        super().__init__(values)
+    def __init__(self, values: dict[str, Any], address: str, resource_type: str) -> None:
+        super().__init__(convert_values(values, SCHEMAS.get(resource_type), nested=True))
         self.address = address
+        self.resource_type = resource_type
 
-    def missing(self, name: str) -> Unknown:
+    def missing(self, name: str) -> Any:
+        has_default, default = provider_default(self.resource_type, name)
+        if has_default:
+            return default
         return Unknown(f"{self.address}.{name} {COMPUTED_ONLY}")
 
 
@@ -270,12 +275,12 @@ class ModuleInstance:
         for key, bindings in instances:
             scope = ModuleScope(self, bindings, refs)
             values, _ = evaluate_body(block.body, scope, self.evaluation, RESOURCE_META_ARGUMENTS)
-            objects[key] = ResourceObject(values, address + instance_suffix(key))
+            objects[key] = ResourceObject(values, address + instance_suffix(key), block.labels[0])
         if "count" in block.body.attributes:
             return [objects[k] for k in sorted(objects)]
         if "for_each" in block.body.attributes:
             return objects
-        return objects.get(None, ResourceObject({}, address))
+        return objects.get(None, ResourceObject({}, address, block.labels[0]))
 
     def expand(self, block: Block, scope: ModuleScope) -> list[tuple[Any, dict[str, Any]]] | Unknown:
         """The instances of a resource or module block: (key, names bound in it)."""

@@ -172,3 +172,74 @@ resource "aws_dynamodb_table" "t" {
     assert "tags.n" in inventory(tmp_path, {"main.tf": main}).tables[0].unknown
 
 
+
+
+# Conversion into the provider's types ---------------------------------------------------
+
+
+def test_tags_become_strings_as_the_provider_types_them(tmp_path: Path) -> None:
+    main = """
+resource "aws_dynamodb_table" "t" {
+  name = "t"
+  hash_key = "id"
+  read_capacity = "5"
+  stream_enabled = "true"
+  tags = { Days = 30, Backup = true, Ratio = 1.5 }
+  global_secondary_index {
+    name = 7
+    hash_key = "g"
+    projection_type = "INCLUDE"
+    non_key_attributes = ["b", "a"]
+  }
+}
+resource "aws_kms_key" "k" {
+  tags = { Rotate = false }
+}
+"""
+    found = inventory(tmp_path, {"main.tf": main})
+    table = found.tables[0].values
+    assert table["tags"] == {"Days": "30", "Backup": "true", "Ratio": "1.5"}
+    assert table["read_capacity"] == 5 and table["stream_enabled"] is True
+    assert table["global_secondary_index"][0]["name"] == "7"
+    assert table["global_secondary_index"][0]["non_key_attributes"] == ["a", "b"]
+    assert found.related("aws_kms_key")[0].values["tags"] == {"Rotate": "false"}
+
+
+def test_a_reference_sees_the_converted_value(tmp_path: Path) -> None:
+    main = """
+resource "aws_dynamodb_table" "a" {
+  name = "a"
+  hash_key = "id"
+  tags = { Days = 30 }
+}
+resource "aws_dynamodb_table" "b" {
+  name = "b"
+  hash_key = "id"
+  tags = { copied = jsonencode(aws_dynamodb_table.a.tags) }
+}
+"""
+    tables = {t.address: t for t in inventory(tmp_path, {"main.tf": main}).tables}
+    assert tables["aws_dynamodb_table.b"].values["tags"]["copied"] == '{"Days":"30"}'
+
+
+# Provider defaults in references --------------------------------------------------------
+
+
+def test_a_reference_to_an_omitted_argument_sees_the_provider_default(tmp_path: Path) -> None:
+    main = """
+resource "aws_dynamodb_table" "a" {
+  name = "a"
+  hash_key = "id"
+}
+resource "aws_dynamodb_table" "b" {
+  name = "b"
+  hash_key = "id"
+  billing_mode = aws_dynamodb_table.a.billing_mode
+  tags = { arn = aws_dynamodb_table.a.arn }
+}
+"""
+    tables = {t.address: t for t in inventory(tmp_path, {"main.tf": main}).tables}
+    b = tables["aws_dynamodb_table.b"]
+    assert b.values["billing_mode"] == "PROVISIONED"
+    assert "billing_mode" not in b.unknown
+    assert "tags.arn" in b.unknown
