@@ -50,6 +50,7 @@ class Evaluation:
     root: str
     var_file: str | None
     given: dict[str, GivenValue]
+    var_files: list[str] = field(default_factory=list)
     environment_resolver: Callable[[list[Any], Any], tuple[str | None, str | None]] | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     modules_json: dict[str, Path] | None = None
@@ -77,6 +78,7 @@ class Evaluation:
                 code=code,
                 address=address,
                 root=self.root,
+                var_file=self.var_file,
             )
         )
 
@@ -384,7 +386,7 @@ class ModuleInstance:
         if is_local_source(source):
             problem = _local_source_problem(directory, evaluation.top, source)
         else:
-            problem = None if directory.is_dir() else f"{directory} does not exist"
+            problem = None if directory.is_dir() else f"{evaluation.tree.display(directory)} does not exist"
         if problem is None and directory in self.ancestry:
             problem = f"module cycle: {source!r} calls a module that is already being evaluated"
         if problem is not None:
@@ -434,7 +436,7 @@ class ModuleInstance:
 
 def _local_source_problem(directory: Path, top: Path, source: str) -> str | None:
     if directory != top and top not in directory.parents:
-        return f"local source {source!r} leaves the scanned repository ({top}); dynlint does not follow it"
+        return f"local source {source!r} leaves the scanned repository; dynlint does not follow it"
     if not directory.is_dir():
         return f"local source {source!r} does not exist"
     return None
@@ -754,6 +756,7 @@ def _resource_instance(
         environment=environment,
         environment_source=environment_source,
         var_file=evaluation.var_file,
+        var_files=evaluation.var_files,
         file=block.pos.file,
         line=block.pos.line,
         values=to_plain(values),

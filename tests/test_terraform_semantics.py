@@ -243,3 +243,116 @@ resource "aws_dynamodb_table" "b" {
     assert b.values["billing_mode"] == "PROVISIONED"
     assert "billing_mode" not in b.unknown
     assert "tags.arn" in b.unknown
+
+
+# Var files ------------------------------------------------------------------------------
+
+VARS_MAIN = """
+variable "name" { default = "default" }
+variable "mode" { default = "PROVISIONED" }
+resource "aws_dynamodb_table" "t" {
+  name = var.name
+  billing_mode = var.mode
+  hash_key = "id"
+}
+"""
+
+
+def test_command_line_var_files_layer_in_order(tmp_path: Path) -> None:
+    write(tmp_path, {"main.tf": VARS_MAIN, "a.tfvars": 'name = "a"\nmode = "PAY_PER_REQUEST"\n'})
+    write(tmp_path, {"b.tfvars": 'name = "b"\n'})
+    options = ScanOptions(var_files=[tmp_path / "a.tfvars", tmp_path / "b.tfvars"])
+    tables = inventory(tmp_path, {}, options=options).tables
+    assert [(t.values["name"], t.values["billing_mode"]) for t in tables] == [("b", "PAY_PER_REQUEST")]
+    assert tables[0].var_files == ["a.tfvars", "b.tfvars"]
+
+
+def test_var_then_var_file_order(tmp_path: Path) -> None:
+    write(tmp_path, {"main.tf": VARS_MAIN, "a.tfvars": 'name = "a"\n'})
+    options = ScanOptions(var_files=[tmp_path / "a.tfvars"], variables=[("name", "cli")])
+    assert [t.values["name"] for t in inventory(tmp_path, {}, options=options).tables] == ["cli"]
+
+
+def test_an_environment_folder_is_one_variant_in_lexical_order(tmp_path: Path) -> None:
+    files = {
+        "main.tf": VARS_MAIN,
+        "environments/prod/a.tfvars": 'name = "a"\nmode = "PAY_PER_REQUEST"\n',
+        "environments/prod/terraform.tfvars": 'name = "from-terraform-tfvars"\n',
+        "environments/dev/dev.tfvars": 'name = "dev"\n',
+    }
+    tables = inventory(tmp_path, files).tables
+    by_label = {t.var_file: t for t in tables}
+    assert set(by_label) == {"environments/prod/", "environments/dev/dev.tfvars"}
+    prod = by_label["environments/prod/"]
+    assert prod.var_files == ["environments/prod/a.tfvars", "environments/prod/terraform.tfvars"]
+    assert (prod.values["name"], prod.values["billing_mode"]) == ("from-terraform-tfvars", "PAY_PER_REQUEST")
+    assert prod.environment == "prod"
+
+
+def test_a_lone_terraform_tfvars_below_the_root_is_a_variant(tmp_path: Path) -> None:
+    files = {"main.tf": VARS_MAIN, "env/staging/terraform.tfvars": 'name = "s"\n'}
+    tables = inventory(tmp_path, files).tables
+    assert [(t.var_file, t.values["name"], t.environment) for t in tables] == [
+        ("env/staging/terraform.tfvars", "s", "staging")
+    ]
+
+
+def test_backend_config_files_are_not_variants(tmp_path: Path) -> None:
+    files = {
+        "main.tf": VARS_MAIN,
+        "prod.tfvars": 'name = "p"\n',
+        "backend-prod.tfvars": 'bucket = "b"\nkey = "k"\nregion = "us-east-1"\n',
+        "environments/dev/dev.tfvars": 'name = "d"\n',
+        "environments/dev/backend.tfvars": 'bucket = "b"\ndynamodb_table = "locks"\nencrypt = true\n',
+        "backend/stage.tfvars": 'name = "not a variant"\n',
+    }
+    found = inventory(tmp_path, files)
+    assert sorted((t.var_file, t.values["name"]) for t in found.tables) == [
+        ("environments/dev/dev.tfvars", "d"),
+        ("prod.tfvars", "p"),
+    ]
+    assert found.diagnostics == []
+
+
+def test_a_var_file_is_applied_only_to_roots_that_declare_its_variables(tmp_path: Path) -> None:
+    other = 'variable "other" { default = "x" }\nresource "aws_dynamodb_table" "o" {\n  name = var.other\n}\n'
+    files = {
+        "a/main.tf": VARS_MAIN,
+        "b/main.tf": other,
+        "b/dev.tfvars": 'other = "dev"\n',
+        "prod.tfvars": 'name = "p"\nextra = 1\n',
+    }
+    write(tmp_path, files)
+    found = scan([tmp_path], ScanOptions(var_files=[tmp_path / "prod.tfvars"]), cwd=tmp_path)
+    names = sorted((t.root, t.values["name"], t.var_file) for t in found.tables)
+    assert names == [("a", "p", "prod.tfvars"), ("b", "dev", "b/dev.tfvars")]
+    warnings = [d for d in found.diagnostics if d.severity == "warning"]
+    assert [(d.file, d.line) for d in warnings] == [("prod.tfvars", 2)]
+
+
+# Diagnostics ----------------------------------------------------------------------------
+
+
+def test_a_registry_module_note_is_reported_once_naming_the_variants(tmp_path: Path) -> None:
+    main = 'variable "name" {}\nmodule "tables" {\n  source = "terraform-aws-modules/dynamodb-table/aws"\n}\n'
+    files = {"main.tf": main, "dev.tfvars": 'name = "d"\n', "prod.tfvars": 'name = "p"\n'}
+    notes = inventory(tmp_path, files).diagnostics
+    assert len(notes) == 1
+    assert notes[0].variants == [". (dev.tfvars)", ". (prod.tfvars)"]
+
+
+def test_a_var_file_warning_is_reported_once_across_roots(tmp_path: Path) -> None:
+    files = {"a/main.tf": VARS_MAIN, "b/main.tf": VARS_MAIN, "common.tfvars": 'name = "x"\ntypo = 1\n'}
+    write(tmp_path, files)
+    found = scan([tmp_path], ScanOptions(var_files=[tmp_path / "common.tfvars"]), cwd=tmp_path)
+    warnings = [d for d in found.diagnostics if d.severity == "warning"]
+    assert len(warnings) == 1 and warnings[0].variants == ["a (common.tfvars)", "b (common.tfvars)"]
+
+
+def test_messages_hold_no_absolute_paths(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    main = 'module "out" {\n  source = "../../outside"\n}\n'
+    found = inventory(tmp_path, {"repo/main.tf": main})
+    assert found.diagnostics
+    for diagnostic in found.diagnostics:
+        assert str(tmp_path) not in diagnostic.message
