@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from dynlint.model import Diagnostic
 from dynlint.parser import ParseError, parse_file
-from dynlint.syntax import Attribute, Block, Comment, File
+from dynlint.syntax import Attribute, Block, Body, Comment, File
 
 MODULE_META_ARGUMENTS = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
 
@@ -20,6 +21,12 @@ def is_configuration_file(path: Path) -> bool:
 
 def is_var_file(path: Path) -> bool:
     return path.name.endswith((".tfvars", ".tfvars.json"))
+
+
+def is_override_file(path: Path) -> bool:
+    """``override.tf``, ``*_override.tf`` (and ``.tf.json``): merged after the module's other files."""
+    stem = path.name.removesuffix(".json").removesuffix(".tf")
+    return stem == "override" or stem.endswith("_override")
 
 
 def configuration_files(directory: Path) -> list[Path]:
@@ -47,6 +54,7 @@ class ModuleSource:
     calls: dict[str, Block] = field(default_factory=dict)
     resources: dict[tuple[str, str], Block] = field(default_factory=dict)
     data: dict[tuple[str, str], Block] = field(default_factory=dict)
+    missing_bases: list[Block] = field(default_factory=list)
 
     @property
     def comments(self) -> list[Comment]:
@@ -56,6 +64,35 @@ class ModuleSource:
         self.files.append(parsed)
         for block in parsed.body.blocks:
             self._index(block)
+
+    def add_override(self, parsed: File) -> None:
+        """Merge an override file as Terraform does: an override block replaces only the
+        arguments and nested block types it sets; a ``locals`` entry replaces that entry."""
+        self.files.append(parsed)
+        for block in parsed.body.blocks:
+            self._override(block)
+
+    def _override(self, block: Block) -> None:
+        if block.type == "locals":
+            self.locals.update(block.body.attributes)
+            return
+        index = self._index_for(block)
+        if index is None:
+            return
+        key: Any = tuple(block.labels) if block.type in ("resource", "data") else block.labels[0]
+        base = index.get(key)
+        if base is None:
+            self.missing_bases.append(block)
+            return
+        body = merge_bodies(base.body, block.body)
+        index[key] = Block(base.type, base.labels, body, base.pos, base.end_line)
+
+    def _index_for(self, block: Block) -> dict[Any, Block] | None:
+        if block.type in ("resource", "data") and len(block.labels) == 2:
+            return self.resources if block.type == "resource" else self.data
+        if len(block.labels) != 1:
+            return None
+        return {"variable": self.variables, "output": self.outputs, "module": self.calls}.get(block.type)
 
     def _index(self, block: Block) -> None:
         if block.type == "variable" and block.labels:
@@ -70,6 +107,28 @@ class ModuleSource:
             self.resources[(block.labels[0], block.labels[1])] = block
         elif block.type == "data" and len(block.labels) == 2:
             self.data[(block.labels[0], block.labels[1])] = block
+
+
+def merge_bodies(base: Body, override: Body) -> Body:
+    """``base`` with the arguments and nested block types that ``override`` sets replaced; a
+    ``lifecycle`` block merges argument by argument."""
+    replaced = {_block_kind(b) for b in override.blocks} - {"lifecycle"}
+    blocks = [b for b in base.blocks if _block_kind(b) not in replaced and b.type != "lifecycle"]
+    blocks.extend(b for b in override.blocks if b.type != "lifecycle")
+    lifecycles = [*base.blocks_of("lifecycle"), *override.blocks_of("lifecycle")]
+    if lifecycles:
+        merged = Body()
+        for lifecycle in lifecycles:
+            merged.attributes.update(lifecycle.body.attributes)
+            merged.blocks.extend(lifecycle.body.blocks)
+        first = lifecycles[0]
+        blocks.append(Block("lifecycle", [], merged, first.pos, first.end_line))
+    return Body({**base.attributes, **override.attributes}, blocks)
+
+
+def _block_kind(block: Block) -> str:
+    """A nested block's type, a ``dynamic "x"`` block counting as an ``x`` block."""
+    return block.labels[0] if block.type == "dynamic" and block.labels else block.type
 
 
 class SourceTree:
@@ -112,9 +171,14 @@ class SourceTree:
         found = self._modules.get(directory)
         if found is None:
             found = ModuleSource(directory, self.display(directory))
-            for path in configuration_files(directory):
+            paths = configuration_files(directory)
+            for path in [p for p in paths if not is_override_file(p)]:
                 parsed = self.parse(path)
                 if parsed is not None:
                     found.add(parsed)
+            for path in [p for p in paths if is_override_file(p)]:
+                parsed = self.parse(path)
+                if parsed is not None:
+                    found.add_override(parsed)
             self._modules[directory] = found
         return found

@@ -356,3 +356,47 @@ def test_messages_hold_no_absolute_paths(tmp_path: Path) -> None:
     assert found.diagnostics
     for diagnostic in found.diagnostics:
         assert str(tmp_path) not in diagnostic.message
+
+
+# Override files -------------------------------------------------------------------------
+
+
+def test_an_override_file_merges_into_the_resource(tmp_path: Path) -> None:
+    main = """
+locals { env = "dev" }
+resource "aws_dynamodb_table" "t" {
+  name = "t-${local.env}"
+  hash_key = "id"
+  billing_mode = "PAY_PER_REQUEST"
+  attribute {
+    name = "id"
+    type = "S"
+  }
+  point_in_time_recovery { enabled = false }
+  lifecycle { prevent_destroy = true }
+}
+"""
+    override = """
+locals { env = "prod" }
+resource "aws_dynamodb_table" "t" {
+  point_in_time_recovery { enabled = true }
+  lifecycle { ignore_changes = [tags] }
+}
+"""
+    later = 'resource "aws_dynamodb_table" "t" {\n  billing_mode = "PROVISIONED"\n}\n'
+    found = inventory(tmp_path, {"main.tf": main, "override.tf": override, "z_override.tf": later}).tables
+    assert len(found) == 1
+    table = found[0]
+    assert table.values["name"] == "t-prod"
+    assert table.values["hash_key"] == "id"
+    assert table.values["billing_mode"] == "PROVISIONED"
+    assert table.values["attribute"] == [{"name": "id", "type": "S"}]
+    assert table.values["point_in_time_recovery"] == [{"enabled": True, "recovery_period_in_days": None}]
+    assert table.lifecycle == {"prevent_destroy": True, "ignore_changes": ["tags"]}
+
+
+def test_an_override_variable_replaces_only_what_it_sets(tmp_path: Path) -> None:
+    main = 'variable "n" {\n  type = string\n  default = "base"\n}\n'
+    main += 'resource "aws_dynamodb_table" "t" {\n  name = var.n\n}\n'
+    override = 'variable "n" {\n  default = "over"\n}\n'
+    assert table_values(tmp_path, {"main.tf": main, "vars_override.tf": override})["name"] == "over"
