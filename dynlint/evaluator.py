@@ -10,6 +10,7 @@ and a reference cycle is reported instead of looping. The result is one
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,12 +19,14 @@ from typing import Any
 from dynlint.discover import is_local_source, may_define_resources
 from dynlint.environments import ENVIRONMENT_VARIABLES
 from dynlint.expressions import Scope, evaluate, iterate
+from dynlint.files import FileReader, OutsideTree
 from dynlint.functions import to_number
 from dynlint.model import MODELLED_TYPES, Diagnostic, ResourceInstance, TraceStep, ValueOrigin
 from dynlint.modules import MODULE_META_ARGUMENTS, ModuleSource, SourceTree, literal_source
+from dynlint.parser import ParseError, parse_template
 from dynlint.provenance import trace_value
 from dynlint.schema import SCHEMAS, convert_values, provider_default, shape_values
-from dynlint.syntax import Attribute, Block, Body, Expr, GetAttr, Literal, Pos, Variable, traversal
+from dynlint.syntax import Attribute, Block, Body, Call, Expr, GetAttr, Literal, Pos, Variable, traversal
 from dynlint.types import ANY, TypeSpec, convert, parse_type
 from dynlint.values import EvaluationError, Unknown, to_plain, unknown_paths
 
@@ -55,6 +58,7 @@ class Evaluation:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     modules_json: dict[str, Path] | None = None
     _reported: set[tuple[Any, ...]] = field(default_factory=set)
+    _rendering: bool = False
 
     def report(
         self,
@@ -89,6 +93,42 @@ class Evaluation:
         if self.environment_resolver is None:
             return None, None
         return self.environment_resolver(environment_variables(module), values.get("tags"))
+
+    def file_function(self, expr: Call, args: list[Any]) -> Any:
+        """A file function, reading inside the scanned tree only, relative to the root module."""
+        reader = FileReader(self.top, self.root_dir)
+        try:
+            return reader.call(expr.name, args, lambda path, text, names: self._render(path, text, names))
+        except OutsideTree as outside:
+            self.report(
+                "note",
+                f"{expr.name}({str(outside)!r}): the path leaves the scanned tree, so dynlint does not "
+                "read it; treated as unknown",
+                expr.pos,
+            )
+            return Unknown(f"{expr.name}() of a path outside the scanned tree")
+
+    def _render(self, path: Path, text: str, names: Any) -> Any:
+        if isinstance(names, Unknown):
+            return names
+        if not isinstance(names, dict):
+            raise EvaluationError('Invalid value for "vars" parameter: vars must be an object or map')
+        if self._rendering:
+            raise EvaluationError("templatefile: a template may not call templatefile")
+        self._rendering = True
+        try:
+            template = parse_template(text, Pos(self.tree.display(path), 1, 1))
+        except ParseError as error:
+            raise EvaluationError(f"templatefile: {error}") from None
+        try:
+            return evaluate(template, TemplateScope(names, self))
+        finally:
+            self._rendering = False
+
+    def paths(self, module_dir: Path) -> dict[str, str]:
+        """``path.*`` as Terraform gives them, running in the root module's folder."""
+        module = os.path.relpath(module_dir, self.root_dir).replace(os.sep, "/")
+        return {"module": module, "root": ".", "cwd": str(self.root_dir)}
 
     def registry_module_dir(self, key: str) -> Path | None:
         if self.modules_json is None:
@@ -479,6 +519,28 @@ def _literal_false(block: Block, name: str) -> bool:
 _ROOT_NAMES = frozenset({"var", "local", "module", "data", "path", "terraform", "self", "count", "each"})
 
 
+class TemplateScope:
+    """What a template file sees: the ``vars`` given to templatefile, and the file functions."""
+
+    def __init__(self, names: dict[str, Any], evaluation: Evaluation) -> None:
+        self.names = names
+        self.evaluation = evaluation
+
+    def resolve(self, name: str, expr: Variable) -> Any:
+        if name in self.names:
+            return self.names[name]
+        raise EvaluationError(f'Invalid reference: the vars map does not contain the key "{name}"')
+
+    def resolve_attribute(self, target: Expr, name: str, expr: GetAttr) -> tuple[bool, Any]:
+        return False, None
+
+    def note_index(self, target: Expr, key: Any) -> None:
+        return None
+
+    def file_function(self, expr: Call, args: list[Any]) -> Any:
+        return self.evaluation.file_function(expr, args)
+
+
 class ModuleScope(Scope):
     """Names as a module instance sees them, plus ``each``/``count`` bindings."""
 
@@ -512,7 +574,7 @@ class ModuleScope(Scope):
             return self.bindings[name]
         module = self.module
         if name == "path":
-            return {"module": module.source.display_dir, "root": module.evaluation.root, "cwd": "."}
+            return module.evaluation.paths(module.source.dir)
         if name == "terraform":
             return {"workspace": "default"}
         if name == "data":
@@ -549,6 +611,9 @@ class ModuleScope(Scope):
         if path and path[0] == "data" and path[0] not in self.bindings:
             return True, Unknown(f"{'.'.join([*path, name])}: a data source is read only at apply")
         return False, None
+
+    def file_function(self, expr: Call, args: list[Any]) -> Any:
+        return self.module.evaluation.file_function(expr, args)
 
     def note_index(self, target: Expr, key: Any) -> None:
         if self.refs is None or isinstance(key, Unknown):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any, Protocol
 
+from dynlint.files import FILE_FUNCTIONS
 from dynlint.functions import call_function, to_bool, to_number, to_string, values_equal
 from dynlint.syntax import (
     BinaryOp,
@@ -239,7 +240,18 @@ def _call(expr: Call, scope: Scope) -> Any:
     if special is not None:
         return special(expr, scope)
     args = [evaluate(arg, scope) for arg in expr.args]
+    if expr.name in FILE_FUNCTIONS and not expr.expand_last:
+        reader = _file_function(scope)
+        if reader is not None:
+            return reader(expr, args)
     return call_function(expr.name, args, expand_last=expr.expand_last)
+
+
+def _file_function(scope: Scope) -> Callable[[Call, list[Any]], Any] | None:
+    """The scope's reader of files (the module evaluator's), if it has one."""
+    while isinstance(scope, ChildScope):
+        scope = scope.parent
+    return getattr(scope, "file_function", None)
 
 
 def _try(expr: Call, scope: Scope) -> Any:

@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 from urllib.parse import quote_plus
 
 from dynlint.values import EvaluationError, SetValue, Unknown, is_unknown, normalize_number, type_name
+from dynlint.yamlvalues import yaml_value
 
 __all__ = [
     "FUNCTIONS",
@@ -2061,6 +2062,14 @@ def _jsondecode(text: str) -> Any:
         raise _Failure(f"invalid JSON: {error}") from None
 
 
+@_function("yamldecode", _STR)
+def _yamldecode(text: str) -> Any:
+    try:
+        return yaml_value(text)
+    except EvaluationError as error:
+        raise _Failure(str(error)) from None
+
+
 @_function("base64encode", _STR)
 def _base64encode(text: str) -> str:
     return base64.b64encode(text.encode()).decode("ascii")
@@ -2134,7 +2143,7 @@ _READS_FILES = (
     "filemd5", "filesha1", "filesha256", "filesha512", "templatefile", "pathexpand", "abspath",
 )  # fmt: skip
 _NOT_EVALUATED = (
-    "basename", "dirname", "yamlencode", "yamldecode", "csvdecode", "base64gzip",
+    "basename", "dirname", "yamlencode", "csvdecode", "base64gzip",
     "textencodebase64", "textdecodebase64", "formatdate", "timeadd", "timecmp", "cidrhost",
     "cidrnetmask", "cidrsubnet", "cidrsubnets", "templatestring", "issensitive", "type",
 )  # fmt: skip

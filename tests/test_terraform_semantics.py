@@ -400,3 +400,64 @@ def test_an_override_variable_replaces_only_what_it_sets(tmp_path: Path) -> None
     main += 'resource "aws_dynamodb_table" "t" {\n  name = var.n\n}\n'
     override = 'variable "n" {\n  default = "over"\n}\n'
     assert table_values(tmp_path, {"main.tf": main, "vars_override.tf": override})["name"] == "over"
+
+
+# Paths and files ------------------------------------------------------------------------
+
+
+def test_path_module_and_root_are_relative_to_the_root_module(tmp_path: Path) -> None:
+    root = 'module "m" {\n  source = "./modules/m"\n}\n'
+    child = 'resource "aws_dynamodb_table" "t" {\n  name = "x"\n'
+    child += '  tags = { m = path.module, r = path.root }\n}\n'
+    files = {"live/main.tf": root, "live/modules/m/main.tf": child}
+    tags = inventory(tmp_path, files, target="live").tables[0].values["tags"]
+    assert tags == {"m": "modules/m", "r": "."}
+
+
+def test_tables_defined_in_yaml_and_json_files_are_read(tmp_path: Path) -> None:
+    root = 'module "m" {\n  source = "./modules/m"\n}\n'
+    child = """
+locals {
+  tables = yamldecode(file("${path.module}/tables.yaml"))
+  extra  = jsondecode(file("${path.module}/extra.json"))
+}
+resource "aws_dynamodb_table" "t" {
+  for_each = merge(local.tables, local.extra)
+  name = each.key
+  billing_mode = each.value.mode
+  tags = { exists = fileexists("${path.module}/tables.yaml"), missing = fileexists("nope.yaml") }
+}
+"""
+    files = {
+        "main.tf": root,
+        "modules/m/main.tf": child,
+        "modules/m/tables.yaml": "orders:\n  mode: PAY_PER_REQUEST\nusers:\n  mode: PROVISIONED\n",
+        "modules/m/extra.json": '{"audit": {"mode": "PAY_PER_REQUEST"}}',
+    }
+    tables = {t.values["name"]: t.values for t in inventory(tmp_path, files).tables}
+    assert {n: v["billing_mode"] for n, v in tables.items()} == {
+        "audit": "PAY_PER_REQUEST",
+        "orders": "PAY_PER_REQUEST",
+        "users": "PROVISIONED",
+    }
+    assert tables["orders"]["tags"] == {"exists": "true", "missing": "false"}
+
+
+def test_templatefile_renders_with_its_vars(tmp_path: Path) -> None:
+    main = """
+resource "aws_dynamodb_table" "t" {
+  name = templatefile("${path.module}/name.tpl", { env = "prod", parts = ["a", "b"] })
+}
+"""
+    files = {"main.tf": main, "name.tpl": "%{ for p in parts ~}${p}-%{ endfor ~}${env}\n"}
+    assert table_values(tmp_path, files)["name"] == "a-b-prod\n"
+
+
+def test_a_path_leaving_the_scanned_tree_is_unknown_with_a_note(tmp_path: Path) -> None:
+    (tmp_path / "secret.txt").write_text("outside")
+    main = 'resource "aws_dynamodb_table" "t" {\n  name = file("../secret.txt")\n}\n'
+    files = {"repo/.git/HEAD": "", "repo/main.tf": main}
+    found = inventory(tmp_path, files, target="repo")
+    table = found.tables[0]
+    assert table.values["name"] is None and "name" in table.unknown
+    assert any("leaves the scanned tree" in d.message for d in found.diagnostics)
