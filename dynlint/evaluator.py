@@ -20,13 +20,25 @@ from dynlint.discover import is_local_source, may_define_resources
 from dynlint.environments import ENVIRONMENT_VARIABLES
 from dynlint.expressions import Scope, evaluate, iterate
 from dynlint.files import FileReader, OutsideTree
-from dynlint.functions import to_number
+from dynlint.functions import to_number, to_string
 from dynlint.model import MODELLED_TYPES, Diagnostic, ResourceInstance, TraceStep, ValueOrigin
 from dynlint.modules import MODULE_META_ARGUMENTS, ModuleSource, SourceTree, literal_source
 from dynlint.parser import ParseError, parse_template
 from dynlint.provenance import trace_value
 from dynlint.schema import SCHEMAS, convert_values, provider_default, shape_values
-from dynlint.syntax import Attribute, Block, Body, Call, Expr, GetAttr, Literal, Pos, Variable, traversal
+from dynlint.syntax import (
+    Attribute,
+    Block,
+    Body,
+    Call,
+    Expr,
+    GetAttr,
+    Index,
+    Literal,
+    Pos,
+    Variable,
+    traversal,
+)
 from dynlint.types import ANY, TypeSpec, convert, parse_type
 from dynlint.values import EvaluationError, Unknown, to_plain, unknown_paths
 
@@ -349,6 +361,33 @@ class ModuleInstance:
             return outputs
         return outputs.get(None, Unknown(f"module.{name} was not evaluated"))
 
+    def module_output(self, name: str, key: Any, output: str, refs: set[str] | None) -> Any:
+        """``module.name.output`` or ``module.name[key].output``: that one output alone, so two
+        modules that feed each other different outputs are no cycle."""
+        if name not in self.source.calls:
+            raise EvaluationError(f'Reference to undeclared module "{name}"')
+        children = self.children(name, refs)
+        if isinstance(children, Unknown):
+            return children
+        if isinstance(key, Unknown):
+            return Unknown(key.reason or "a module instance key is unknown")
+        instances = dict(children)
+        attributes = self.source.calls[name].body.attributes
+        if key is _NO_KEY:
+            if "count" in attributes or "for_each" in attributes:
+                return _NEEDS_ALL
+            key = None
+        elif "count" in attributes:
+            key = to_number(key)
+        elif "for_each" in attributes:
+            key = to_string(key)
+        else:
+            return _NEEDS_ALL
+        child = instances.get(key)
+        if child is None:
+            raise EvaluationError(f"Invalid index: module.{name} has no instance {instance_suffix(key)}")
+        return child.output(output, refs)
+
     def children(self, name: str, refs: set[str] | None) -> list[tuple[Any, ModuleInstance]] | Unknown:
         return self.calls.get(name, lambda found: self._instantiate(name, found), refs)
 
@@ -461,17 +500,23 @@ class ModuleInstance:
     # Outputs -----------------------------------------------------------------------------
 
     def outputs(self, refs: set[str] | None) -> dict[str, Any]:
-        values = {}
-        for name, block in self.source.outputs.items():
-            expr = _attr_expr(block, "value")
-            values[name] = self.locals.get(
-                f"output {name}",
-                lambda found, e=expr: (
-                    safe_evaluate(e, ModuleScope(self, {}, found), self.evaluation) if e is not None else None
-                ),
-                refs,
+        return {name: self.output(name, refs) for name in self.source.outputs}
+
+    def output(self, name: str, refs: set[str] | None) -> Any:
+        block = self.source.outputs.get(name)
+        if block is None:
+            raise EvaluationError(
+                f'Unsupported attribute: this object does not have an attribute named "{name}" '
+                f"(the module at {self.source.display_dir} declares no such output)"
             )
-        return values
+        expr = _attr_expr(block, "value")
+        if expr is None:
+            return None
+        return self.locals.get(
+            f"output {name}",
+            lambda found: safe_evaluate(expr, ModuleScope(self, {}, found), self.evaluation),
+            refs,
+        )
 
 
 def _local_source_problem(directory: Path, top: Path, source: str) -> str | None:
@@ -516,6 +561,8 @@ def _literal_false(block: Block, name: str) -> bool:
     return isinstance(expr, Literal) and expr.value is False
 
 
+_NO_KEY = object()
+_NEEDS_ALL = object()
 _ROOT_NAMES = frozenset({"var", "local", "module", "data", "path", "terraform", "self", "count", "each"})
 
 
@@ -590,6 +637,9 @@ class ModuleScope(Scope):
         raise EvaluationError(f'Reference to unknown name "{name}"')
 
     def resolve_attribute(self, target: Expr, name: str, expr: GetAttr) -> tuple[bool, Any]:
+        output = self._module_output(target, name)
+        if output is not _NEEDS_ALL:
+            return True, output
         if not isinstance(target, Variable) or target.name in self.bindings:
             return self._resolve_data(target, name)
         root = target.name
@@ -605,6 +655,24 @@ class ModuleScope(Scope):
         if root not in _ROOT_NAMES and "_" in root:
             raise EvaluationError(f'Reference to undeclared resource "{root}.{name}"')
         return False, None
+
+    def _module_output(self, target: Expr, output: str) -> Any:
+        """``module.x.out`` or ``module.x[k].out`` as that one output, else ``_NEEDS_ALL``."""
+        key: Any = _NO_KEY
+        if isinstance(target, Index):
+            key_expr, target = target.key, target.target
+        else:
+            key_expr = None
+        if not (
+            isinstance(target, GetAttr)
+            and isinstance(target.target, Variable)
+            and target.target.name == "module"
+            and "module" not in self.bindings
+        ):
+            return _NEEDS_ALL
+        if key_expr is not None:
+            key = evaluate(key_expr, self)
+        return self.module.module_output(target.name, key, output, self.refs)
 
     def _resolve_data(self, target: Expr, name: str) -> tuple[bool, Any]:
         path = traversal(target)

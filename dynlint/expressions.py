@@ -70,6 +70,12 @@ class ChildScope:
     def resolve_attribute(self, target: Expr, name: str, expr: GetAttr) -> tuple[bool, Any]:
         if isinstance(target, Variable) and target.name in self.names:
             return False, None
+        if isinstance(target, Index) and not isinstance(target.key, Literal):
+            # The parent cannot see this scope's names: give it the index already evaluated.
+            key = evaluate(target.key, self)
+            if isinstance(key, Unknown):
+                return False, None
+            target = Index(target.target, Literal(key, target.key.pos), target.pos)
         return self.parent.resolve_attribute(target, name, expr)
 
     def note_index(self, target: Expr, key: Any) -> None:

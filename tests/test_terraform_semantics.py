@@ -461,3 +461,49 @@ def test_a_path_leaving_the_scanned_tree_is_unknown_with_a_note(tmp_path: Path) 
     table = found.tables[0]
     assert table.values["name"] is None and "name" in table.unknown
     assert any("leaves the scanned tree" in d.message for d in found.diagnostics)
+
+
+# Modules --------------------------------------------------------------------------------
+
+
+def test_modules_feeding_each_other_different_outputs_are_no_cycle(tmp_path: Path) -> None:
+    root = """
+module "a" {
+  source = "./a"
+  peer   = module.b.name
+}
+module "b" {
+  source = "./b"
+  prefix = module.a.prefix
+}
+"""
+    a = """
+variable "peer" {}
+output "prefix" { value = "app" }
+output "peer_seen" { value = var.peer }
+resource "aws_dynamodb_table" "t" {
+  name = "a-${var.peer}"
+}
+"""
+    b = 'variable "prefix" {}\noutput "name" { value = "${var.prefix}-b" }\n'
+    found = inventory(tmp_path, {"main.tf": root, "a/main.tf": a, "b/main.tf": b})
+    assert [t.values["name"] for t in found.tables] == ["a-app-b"]
+    assert not [d for d in found.diagnostics if "Cycle" in d.message or "cycle" in d.message]
+
+
+def test_an_output_of_a_counted_module_instance(tmp_path: Path) -> None:
+    root = """
+module "a" {
+  source = "./a"
+  count  = 2
+  n      = count.index
+}
+resource "aws_dynamodb_table" "t" {
+  name = module.a[1].name
+  tags = { all = join(",", [for i in [0, 1] : module.a[i].name]) }
+}
+"""
+    a = 'variable "n" {}\noutput "name" { value = "n${var.n}" }\n'
+    values = table_values(tmp_path, {"main.tf": root, "a/main.tf": a})
+    assert values["name"] == "n1"
+    assert values["tags"] == {"all": "n0,n1"}
