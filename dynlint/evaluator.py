@@ -71,6 +71,7 @@ class Evaluation:
     modules_json: dict[str, Path] | None = None
     _reported: set[tuple[Any, ...]] = field(default_factory=set)
     _rendering: bool = False
+    modules_used: set[Path] = field(default_factory=set)
 
     def report(
         self,
@@ -241,6 +242,7 @@ class ModuleInstance:
         ancestry: tuple[Path, ...],
     ) -> None:
         self.evaluation = evaluation
+        evaluation.modules_used.add(source.dir)
         self.source = source
         self.address = address
         self.call_path = call_path

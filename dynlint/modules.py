@@ -9,7 +9,8 @@ from typing import Any
 
 from dynlint.model import Diagnostic
 from dynlint.parser import ParseError, parse_file
-from dynlint.syntax import Attribute, Block, Body, Comment, File
+from dynlint.syntax import Attribute, Block, Body, Comment, File, Pos
+from dynlint.validate import Problem, configuration_problems, syntax_problems
 
 MODULE_META_ARGUMENTS = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
 
@@ -55,6 +56,7 @@ class ModuleSource:
     resources: dict[tuple[str, str], Block] = field(default_factory=dict)
     data: dict[tuple[str, str], Block] = field(default_factory=dict)
     missing_bases: list[Block] = field(default_factory=list)
+    duplicates_found: list[Problem] = field(default_factory=list)
 
     @property
     def comments(self) -> list[Comment]:
@@ -64,6 +66,16 @@ class ModuleSource:
         self.files.append(parsed)
         for block in parsed.body.blocks:
             self._index(block)
+
+    def _note_duplicate(self, first: Block | Attribute | None, pos: Pos, what: str) -> None:
+        if first is not None:
+            self.duplicates_found.append(
+                Problem(
+                    pos,
+                    f"Duplicate {what} configuration: it was already declared at "
+                    f"{first.pos.file}:{first.pos.line}. Names must be unique within a module.",
+                )
+            )
 
     def add_override(self, parsed: File) -> None:
         """Merge an override file as Terraform does: an override block replaces only the
@@ -95,10 +107,18 @@ class ModuleSource:
         return {"variable": self.variables, "output": self.outputs, "module": self.calls}.get(block.type)
 
     def _index(self, block: Block) -> None:
+        index = self._index_for(block)
+        if block.type == "locals":
+            for name, attribute in block.body.attributes.items():
+                self._note_duplicate(self.locals.get(name), attribute.pos, f'local value "{name}"')
+            self.locals.update(block.body.attributes)
+            return
+        if index is not None:
+            key: Any = tuple(block.labels) if block.type in ("resource", "data") else block.labels[0]
+            what = " ".join([block.type, *(f'"{label}"' for label in block.labels)])
+            self._note_duplicate(index.get(key), block.pos, what)
         if block.type == "variable" and block.labels:
             self.variables[block.labels[0]] = block
-        elif block.type == "locals":
-            self.locals.update(block.body.attributes)
         elif block.type == "output" and block.labels:
             self.outputs[block.labels[0]] = block
         elif block.type == "module" and block.labels:
@@ -139,6 +159,7 @@ class SourceTree:
         self.diagnostics: list[Diagnostic] = []
         self._files: dict[Path, File | None] = {}
         self._modules: dict[Path, ModuleSource] = {}
+        self._problems: dict[Path, list[Problem]] = {}
 
     def display(self, path: Path) -> str:
         try:
@@ -152,19 +173,24 @@ class SourceTree:
         path = path.resolve()
         if path not in self._files:
             try:
-                self._files[path] = parse_file(path, self.display(path))
+                parsed: File | None = parse_file(path, self.display(path))
             except ParseError as error:
-                self._files[path] = None
-                self.diagnostics.append(
-                    Diagnostic(
-                        severity="error",
-                        file=error.file,
-                        line=error.line,
-                        column=error.column,
-                        message=error.reason,
-                    )
-                )
+                parsed = None
+                self._error(Pos(error.file, error.line, error.column), error.reason)
+            problems = syntax_problems(parsed) if parsed is not None else []
+            for problem in problems:
+                self._error(problem.pos, problem.message)
+            self._files[path] = None if problems else parsed
         return self._files[path]
+
+    def _error(self, pos: Pos, message: str) -> None:
+        self.diagnostics.append(
+            Diagnostic(severity="error", file=pos.file, line=pos.line, column=pos.column, message=message)
+        )
+
+    def rejected(self, directory: Path) -> bool:
+        """Whether Terraform rejects the module in ``directory`` (its errors are recorded)."""
+        return bool(self._problems.get(directory.resolve()))
 
     def module(self, directory: Path) -> ModuleSource:
         directory = directory.resolve()
@@ -181,4 +207,7 @@ class SourceTree:
                 if parsed is not None:
                     found.add_override(parsed)
             self._modules[directory] = found
+            self._problems[directory] = configuration_problems(found)
+            for problem in self._problems[directory]:
+                self._error(problem.pos, problem.message)
         return found

@@ -155,9 +155,12 @@ class _Converter:
         for child in rule.children:
             if isinstance(child, base.AttributeRule):
                 name = self.name_of(child.identifier)
-                body.attributes[name] = Attribute(
-                    name, self.expr(child.expression), self.pos(child), self.end_line(child)
-                )
+                expr = self.expr(child.expression)
+                attribute = Attribute(name, expr, self.pos(child), self.end_line(child))
+                if name in body.attributes:
+                    body.duplicates.append(attribute)
+                else:
+                    body.attributes[name] = attribute
             elif isinstance(child, base.BlockRule):
                 body.blocks.append(self.block(child))
             elif isinstance(child, whitespace.NewLineOrCommentRule):
@@ -312,6 +315,7 @@ class _Converter:
         return TupleExpr([self.expr(e) for e in rule.elements], self.pos(rule))
 
     def expr_ObjectRule(self, rule: containers.ObjectRule) -> Expr:
+        self.check_separators(rule)
         items = []
         for element in rule.elements:
             self.collect_inline_comments(element)
@@ -319,6 +323,19 @@ class _Converter:
                 ObjectItem(self.object_key(element.key), self.expr(element.expression), self.pos(element))
             )
         return ObjectExpr(items, self.pos(rule))
+
+    def check_separators(self, rule: containers.ObjectRule) -> None:
+        """Object elements need a comma or a newline between them, as HCL requires."""
+        previous_was_element = False
+        for child in rule.children:
+            is_element = isinstance(child, containers.ObjectElemRule)
+            if is_element and previous_was_element:
+                raise ParseError(
+                    *self._where(child),
+                    "Missing attribute separator: Expected a newline or comma to mark the beginning "
+                    "of the next attribute.",
+                )
+            previous_was_element = is_element
 
     def object_key(self, rule: Any) -> Expr:
         if isinstance(rule, containers.ObjectElemKeyExpressionRule):

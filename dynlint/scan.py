@@ -19,7 +19,7 @@ from dynlint.evaluator import (
     collect_resources,
     safe_evaluate,
 )
-from dynlint.model import Inventory, ResourceInstance, TraceStep, merge_diagnostics
+from dynlint.model import Diagnostic, Inventory, ResourceInstance, TraceStep, merge_diagnostics
 from dynlint.modules import SourceTree, is_configuration_file
 from dynlint.parser import ParseError, parse_expression
 from dynlint.plan import load_plan, looks_like_plan
@@ -126,8 +126,23 @@ def _evaluate_root(
         evaluation = _evaluation(root, top, scan_dir, tree, options, variant)
         module = ModuleInstance(evaluation, source, "", (), {}, None, ())
         _given_values(evaluation, root, variant, options, source.variables, module)
-        resources.extend(collect_resources(module))
+        found = collect_resources(module)
         inventory.diagnostics.extend(evaluation.diagnostics)
+        rejected = sorted(d for d in evaluation.modules_used if tree.rejected(d))
+        if rejected:
+            # Terraform refuses this root: an evaluation of it would be a guess.
+            modules = ", ".join(tree.display(d) for d in rejected)
+            inventory.diagnostics.append(
+                Diagnostic(
+                    severity="note",
+                    message=f"the root module {evaluation.root} was not evaluated: Terraform rejects "
+                    f"the configuration of {modules} (see the errors)",
+                    root=evaluation.root,
+                    var_file=evaluation.var_file,
+                )
+            )
+            return []
+        resources.extend(found)
     return resources
 
 

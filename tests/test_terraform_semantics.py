@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from dynlint.scan import ScanOptions, scan
 
 
@@ -507,3 +509,79 @@ resource "aws_dynamodb_table" "t" {
     values = table_values(tmp_path, {"main.tf": root, "a/main.tf": a})
     assert values["name"] == "n1"
     assert values["tags"] == {"all": "n0,n1"}
+
+
+# What Terraform rejects -----------------------------------------------------------------
+
+GOOD_ROOT = 'resource "aws_dynamodb_table" "ok" {\n  name = "ok"\n  hash_key = "id"\n}\n'
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "wording"),
+    [
+        ('resource "aws_dynamodb_table" "t" { name = "t" hash_key = "id" }\n', 1, "single-argument block"),
+        ('resource "aws_dynamodb_table" "t" {\n  name = "a"\n  name = "b"\n}\n', 3, "Duplicate argument"),
+        ('locals {\n  x = { a = 1 b = 2 }\n}\n', 2, "Missing attribute separator"),
+        ('variable "v" {\n  type = "string"\n}\n', 2, "Invalid quoted type constraints"),
+        ('resource "aws_dynamodb_table" "<%= p %>" {\n  name = "x"\n}\n', 1, "Invalid resource name"),
+        (
+            'variable "gsis" {}\nresource "aws_dynamodb_table" "t" {\n  name = "t"\n'
+            '  global_secondary_index = ["${var.gsis}"]\n}\n',
+            4,
+            'Did you mean to define a block of type "global_secondary_index"?',
+        ),
+        (
+            'resource "aws_dynamodb_table" "t" {\n  name = "t"\n  server_side_encryption {\n'
+            "    enabled = true\n    kms_key_arn = aws_kms_key.typo.arn\n  }\n}\n",
+            5,
+            'A managed resource "aws_kms_key" "typo" has not been declared',
+        ),
+        ('resource "aws_dynamodb_table" "t" {\n  name = var.nope\n}\n', 2, "undeclared input variable"),
+        ('resource "aws_dynamodb_table" "t" {\n  name = local.nope\n}\n', 2, "undeclared local value"),
+        ('resource "aws_dynamodb_table" "t" {\n  name = module.nope.x\n}\n', 2, "undeclared module"),
+        ('resource "aws_dynamodb_table" "t" {\n  name = data.aws_x.y.id\n}\n', 2, 'data resource "aws_x"'),
+        ('locals {\n  a = 1\n}\nlocals {\n  a = 2\n}\n', 5, 'Duplicate local value "a"'),
+    ],
+)
+def test_what_terraform_rejects_is_an_input_error(tmp_path: Path, text: str, line: int, wording: str) -> None:
+    text += 'resource "aws_dynamodb_table" "z" {\n  name = "z"\n}\n'
+    found = inventory(tmp_path, {"bad/main.tf": text, "good/main.tf": GOOD_ROOT})
+    errors = found.errors
+    assert [(e.file, e.line) for e in errors] == [("bad/main.tf", line)], errors
+    assert wording in errors[0].message
+    assert [t.address for t in found.tables] == ["aws_dynamodb_table.ok"]
+
+
+def test_the_cli_exits_2_for_what_terraform_rejects(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from dynlint.cli import app
+
+    write(tmp_path, {"main.tf": 'resource "aws_dynamodb_table" "t" {\n  name = aws_kms_key.typo.arn\n}\n'})
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["tables", "."])
+    assert result.exit_code == 2
+    assert "main.tf:2" in result.stderr and "has not been declared" in result.stderr
+
+
+def test_locally_bound_names_are_no_undeclared_references(tmp_path: Path) -> None:
+    main = """
+variable "gsis" { default = [] }
+resource "aws_dynamodb_table" "t" {
+  name = join("-", [for k, v in { a = 1 } : "${k}${v}"])
+  hash_key = "id"
+  dynamic "global_secondary_index" {
+    for_each = var.gsis
+    iterator = gsi
+    content {
+      name = gsi.value.name
+      hash_key = gsi.value.hash_key
+      projection_type = "ALL"
+    }
+  }
+  lifecycle { ignore_changes = [read_capacity] }
+  depends_on = []
+}
+"""
+    found = inventory(tmp_path, {"main.tf": main})
+    assert found.errors == [] and len(found.tables) == 1
