@@ -8,6 +8,7 @@ Unknown values propagate; a branch that is not taken is never evaluated.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator
 from typing import Any, Protocol
 
@@ -223,7 +224,14 @@ def index_value(target: Any, key: Any) -> Any:
 
 
 def _splat(expr: Splat, scope: Scope) -> Any:
-    target = evaluate(expr.target, scope)
+    chain = [expr]
+    while isinstance(chain[-1].target, Splat):
+        chain.append(chain[-1].target)
+    # ``x[*].a[*].b``: each later splat applies to every element of the first, as in HCL.
+    return _apply_splats(evaluate(chain[-1].target, scope), list(reversed(chain)), scope)
+
+
+def _apply_splats(target: Any, chain: list[Splat], scope: Scope) -> Any:
     if isinstance(target, Unknown):
         return target
     if target is None:
@@ -231,14 +239,20 @@ def _splat(expr: Splat, scope: Scope) -> Any:
     items = target if isinstance(target, list) else [target]
     results = []
     for item in items:
-        value = item
-        for step in expr.steps:
-            if step.name is not None:
-                value = get_attribute(value, step.name)
-            elif step.key is not None:
-                value = index_value(value, evaluate(step.key, scope))
-        results.append(value)
+        value = _splat_steps(item, chain[0], scope)
+        results.append(_apply_splats(value, chain[1:], scope) if len(chain) > 1 else value)
     return results
+
+
+def _splat_steps(value: Any, splat: Splat, scope: Scope) -> Any:
+    for step in splat.steps:
+        if isinstance(value, Unknown):
+            return value
+        if step.name is not None:
+            value = get_attribute(value, step.name)
+        elif step.key is not None:
+            value = index_value(value, evaluate(step.key, scope))
+    return value
 
 
 def _call(expr: Call, scope: Scope) -> Any:
@@ -349,7 +363,7 @@ def _arithmetic(operator: str, left: Any, right: Any) -> Any:
     if operator == "-":
         return normalize_number(a - b)
     if operator == "*":
-        return normalize_number(a * b)
+        return normalize_number(_signed_zero(a * b, a, b))
     if operator == "/":
         if b == 0:
             raise EvaluationError("Division by zero")
@@ -382,7 +396,15 @@ def _unary(expr: UnaryOp, scope: Scope) -> Any:
         raise EvaluationError(f"Invalid operand: the {expr.operator} operator does not accept null")
     if expr.operator == "!":
         return not to_bool(value)
-    return normalize_number(-to_number(value))
+    number = to_number(value)
+    return normalize_number(-float(number) if number == 0 else -number)
+
+
+def _signed_zero(product: int | float, a: int | float, b: int | float) -> int | float:
+    """A zero product has the sign of its operands' signs, as in Terraform (0 * -1 is -0)."""
+    if product == 0 and math.copysign(1.0, a) * math.copysign(1.0, b) < 0:
+        return -0.0
+    return product
 
 
 def _for(expr: ForExpr, scope: Scope) -> Any:

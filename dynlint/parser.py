@@ -301,10 +301,8 @@ class _Converter:
         return TemplateFor(key_var, value_var, self.expr(start.collection), parts, self.pos(rule))
 
     def expr_HeredocTemplateRule(self, rule: strings.HeredocTemplateRule) -> Expr:
-        options = hcl2.SerializationOptions(strip_string_quotes=True, preserve_heredocs=False)
-        text = rule.serialize(options)
-        # Terraform keeps the newline that ends the last line of a heredoc.
-        return self.heredoc(f"{text}\n" if text else text, self.pos(rule))
+        text, flush = _heredoc_text(str(rule.serialize()))
+        return parse_template(text, self.pos(rule), heredoc=True, flush=flush)
 
     expr_HeredocTrimTemplateRule = expr_HeredocTemplateRule
 
@@ -431,17 +429,32 @@ class _Converter:
         )
 
 
+def _heredoc_text(raw: str) -> tuple[str, bool]:
+    """A heredoc's template text from its source (``<<EOT``/``<<-EOT``, lines, marker), and
+    whether it is a flush (``<<-``) heredoc. Terraform keeps the newline ending the last line."""
+    if raw.startswith('"') and raw.endswith('"'):
+        raw = raw[1:-1]
+    lines = raw.split("\n")
+    return "".join(line + "\n" for line in lines[1:-1]), lines[0].startswith("<<-")
+
+
 def _content(part: Any) -> Any:
     return part.content if isinstance(part, strings.StringPartRule) else part
 
 
-def parse_template(text: str, pos: Pos, quoted: bool = False) -> Expr:
+def parse_template(
+    text: str, pos: Pos, quoted: bool = False, heredoc: bool = False, flush: bool = False
+) -> Expr:
     """HCL template text (a heredoc, a quoted string's inside, a template file) as an expression.
 
     Handles ``${...}`` interpolations, ``%{if}``/``%{for}`` directives, the ``~`` strip markers
     and the ``$${``/``%%{`` escapes; ``quoted`` also processes backslash escapes in literal text.
+    In a heredoc, literal text is one token per line, so a strip marker strips only the rest of
+    its own line; ``flush`` (``<<-``) then removes the smallest indentation, as HCL does.
     """
-    tokens = _strip_markers(_template_tokens(text, pos))
+    tokens = _strip_markers(_template_tokens(text, pos, split_lines=heredoc))
+    if flush:
+        _flush_indentation(tokens)
     parts, _ = _template_parts(tokens, 0, pos, quoted, ())
     if all(isinstance(p, Literal) for p in parts):
         return Literal("".join(str(p.value) for p in parts), pos)  # type: ignore[attr-defined]
@@ -450,15 +463,15 @@ def parse_template(text: str, pos: Pos, quoted: bool = False) -> Expr:
     return Template(parts, pos)
 
 
-# A template token: ("text", literal) or (kind, inner text, strip-left, strip-right) where kind is
-# "interp" or "directive".
+# A template token: ["text", literal, starts a line] or [kind, inner text, strip-left,
+# strip-right, starts a line] where kind is "interp" or "directive".
 _Token = list[Any]
 
 
-def _template_tokens(text: str, pos: Pos) -> list[_Token]:
+def _template_tokens(text: str, pos: Pos, split_lines: bool) -> list[_Token]:
     tokens: list[_Token] = []
     literal: list[str] = []
-    index = 0
+    index, line_start, piece_start = 0, True, True
     while index < len(text):
         if text.startswith(("$${", "%%{"), index):
             literal.append(text[index + 1 : index + 3])
@@ -467,19 +480,43 @@ def _template_tokens(text: str, pos: Pos) -> list[_Token]:
             end = _matching_brace(text, index + 2)
             if end >= len(text):
                 raise ParseError(pos.file, pos.line, pos.column, "unterminated template sequence")
-            tokens.append(["text", "".join(literal)])
-            literal = []
+            if literal:
+                tokens.append(["text", "".join(literal), piece_start])
+            at_line_start = line_start
+            literal, line_start = [], False
             inner = text[index + 2 : end]
             left, right = inner.startswith("~"), inner.endswith("~")
             inner = inner[1 if left else 0 : len(inner) - 1 if right else len(inner)]
             kind = "interp" if text[index] == "$" else "directive"
-            tokens.append([kind, inner.strip(), left, right])
-            index = end + 1
+            tokens.append([kind, inner.strip(), left, right, at_line_start])
+            index, piece_start = end + 1, False
         else:
+            if not literal:
+                piece_start = line_start
             literal.append(text[index])
+            line_start = text[index] == "\n"
             index += 1
-    tokens.append(["text", "".join(literal)])
+            if line_start and split_lines:
+                tokens.append(["text", "".join(literal), piece_start])
+                literal, piece_start = [], True
+    if literal:
+        tokens.append(["text", "".join(literal), piece_start])
     return tokens
+
+
+def _flush_indentation(tokens: list[_Token]) -> None:
+    """Remove the smallest indentation of the lines from each line's first literal; a blank line
+    is left alone, and a line that starts with a sequence has none."""
+    starts = [t for t in tokens if t[0] == "text" and t[2] and not _blank_line(t[1])]
+    width = min((len(t[1]) - len(t[1].lstrip(" \t")) for t in starts), default=0)
+    if any(t[0] != "text" and t[4] for t in tokens):
+        width = 0
+    for token in starts:
+        token[1] = token[1][width:]
+
+
+def _blank_line(text: str) -> bool:
+    return text.endswith("\n") and not text.strip(" \t\r\n")
 
 
 def _strip_markers(tokens: list[_Token]) -> list[_Token]:

@@ -9,6 +9,7 @@ difference, so nothing in dynlint ever turns one into the other.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from typing import Any
 
@@ -71,7 +72,8 @@ def contains_unknown(value: Any) -> bool:
 def normalize_number(value: int | float) -> int | float:
     """Terraform has one number type; show integral numbers as integers (``5`` not ``5.0``)."""
     if isinstance(value, float) and value.is_integer() and abs(value) < 2**63:
-        return int(value)
+        # A negative zero stays a float: Terraform keeps its sign (tostring(-0) is "-0").
+        return value if value == 0 and math.copysign(1.0, value) < 0 else int(value)
     return value
 
 
