@@ -302,7 +302,7 @@ class _Converter:
 
     def expr_HeredocTemplateRule(self, rule: strings.HeredocTemplateRule) -> Expr:
         text, flush = _heredoc_text(str(rule.serialize()))
-        return parse_template(text, self.pos(rule), heredoc=True, flush=flush)
+        return parse_template(text, self.pos(rule), flush=flush)
 
     expr_HeredocTrimTemplateRule = expr_HeredocTemplateRule
 
@@ -442,17 +442,15 @@ def _content(part: Any) -> Any:
     return part.content if isinstance(part, strings.StringPartRule) else part
 
 
-def parse_template(
-    text: str, pos: Pos, quoted: bool = False, heredoc: bool = False, flush: bool = False
-) -> Expr:
+def parse_template(text: str, pos: Pos, quoted: bool = False, flush: bool = False) -> Expr:
     """HCL template text (a heredoc, a quoted string's inside, a template file) as an expression.
 
     Handles ``${...}`` interpolations, ``%{if}``/``%{for}`` directives, the ``~`` strip markers
     and the ``$${``/``%%{`` escapes; ``quoted`` also processes backslash escapes in literal text.
-    In a heredoc, literal text is one token per line, so a strip marker strips only the rest of
-    its own line; ``flush`` (``<<-``) then removes the smallest indentation, as HCL does.
+    Literal text is one token per line, so a strip marker strips only the rest of its own line
+    (as HCL scans templates); ``flush`` (``<<-``) then removes the smallest indentation.
     """
-    tokens = _strip_markers(_template_tokens(text, pos, split_lines=heredoc))
+    tokens = _strip_markers(_template_tokens(text, pos))
     if flush:
         _flush_indentation(tokens)
     parts, _ = _template_parts(tokens, 0, pos, quoted, ())
@@ -468,7 +466,7 @@ def parse_template(
 _Token = list[Any]
 
 
-def _template_tokens(text: str, pos: Pos, split_lines: bool) -> list[_Token]:
+def _template_tokens(text: str, pos: Pos) -> list[_Token]:
     tokens: list[_Token] = []
     literal: list[str] = []
     index, line_start, piece_start = 0, True, True
@@ -496,7 +494,7 @@ def _template_tokens(text: str, pos: Pos, split_lines: bool) -> list[_Token]:
             literal.append(text[index])
             line_start = text[index] == "\n"
             index += 1
-            if line_start and split_lines:
+            if line_start:
                 tokens.append(["text", "".join(literal), piece_start])
                 literal, piece_start = [], True
     if literal:

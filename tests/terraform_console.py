@@ -31,12 +31,10 @@ from dynlint.values import EvaluationError, contains_unknown
 TERRAFORM = shutil.which("terraform")
 _ENV = {**os.environ, "TF_CLI_CONFIG_FILE": os.devnull, "TF_IN_AUTOMATION": "1", "CHECKPOINT_DISABLE": "1"}
 _ERROR_LINE = re.compile(r"on (\S+) line (\d+)")
-# Functions whose results depend on time, randomness, files or the machine.
+# Functions whose results depend on time, randomness or the machine.
 _UNSTABLE = frozenset(
-    {"timestamp", "plantimestamp", "uuid", "bcrypt", "abspath", "pathexpand", "file", "fileexists",
-     "fileset", "filebase64", "templatefile", "filemd5", "filesha1", "filesha256", "filesha512",
-     "filebase64sha256", "filebase64sha512", "rsadecrypt", "uuidv5"}
-)  # fmt: skip
+    {"timestamp", "plantimestamp", "uuid", "bcrypt", "abspath", "pathexpand", "rsadecrypt", "uuidv5"}
+)
 
 
 @dataclass
@@ -106,9 +104,11 @@ def _usable(expr: Expr, variables: set[str], locals_: set[str]) -> bool:
     for node in walk(expr):
         if isinstance(node, Call) and node.name in _UNSTABLE:
             return False
-        if isinstance(node, Variable) and node.name in ("path", "self", "each", "count", "terraform"):
+        if isinstance(node, Variable) and node.name in ("self", "each", "count"):
             return False
     for root, name, _, _ in _references(expr, frozenset()):
+        if root in ("path", "terraform"):
+            continue
         if not ((root == "var" and name in variables) or (root == "local" and name in locals_)):
             return False
     return True
@@ -318,8 +318,13 @@ def dynlint_outcomes(directory: Path, config: dict[str, str]) -> dict[str, Outco
     return outcomes
 
 
-def compare(directory: Path, config: dict[str, str]) -> Comparison:
-    """Evaluate ``config``'s locals with both tools in ``directory`` (an empty folder)."""
+def compare(directory: Path, config: dict[str, str], files_from: Path | None = None) -> Comparison:
+    """Evaluate ``config``'s locals with both tools in ``directory`` (an empty folder), beside
+    a copy of the other files of ``files_from`` (what file() and templatefile() read)."""
+    if files_from is not None:
+        for path in files_from.iterdir():
+            if path.is_file() and not path.name.endswith((".tf", ".tf.json", ".tfvars", ".tfvars.json")):
+                shutil.copy(path, directory / path.name)
     terraform = terraform_locals(directory, config)
     names = [n for n in config if n != "__variables__"]
     ours = dynlint_outcomes(directory, config)

@@ -41,7 +41,7 @@ def test_fixture_expressions_match_terraform_console(tmp_path: Path) -> None:
             continue
         work = tmp_path / str(index)
         work.mkdir()
-        comparisons.append(compare(work, config))
+        comparisons.append(compare(work, config, files_from=directory))
     _report("fixtures", comparisons)
     assert sum(c.compared for c in comparisons) > 50
     assert [d for c in comparisons for d in c.differences] == []
