@@ -68,14 +68,20 @@ class ModuleSource:
             self._index(block)
 
     def _note_duplicate(self, first: Block | Attribute | None, pos: Pos, what: str) -> None:
-        if first is not None:
-            self.duplicates_found.append(
-                Problem(
-                    pos,
-                    f"Duplicate {what} configuration: it was already declared at "
-                    f"{first.pos.file}:{first.pos.line}. Names must be unique within a module.",
-                )
+        if first is None:
+            return
+        where = f"{first.pos.file}:{first.pos.line}"
+        if isinstance(first, Attribute):
+            message = (
+                f'Duplicate local value definition: A local value named "{first.name}" was already '
+                f"defined at {where}. Local value names must be unique within a module."
             )
+        else:
+            message = (
+                f"Duplicate {what} configuration: it was already declared at {where}. "
+                "Names must be unique within a module."
+            )
+        self.duplicates_found.append(Problem(pos, message))
 
     def add_override(self, parsed: File) -> None:
         """Merge an override file as Terraform does: an override block replaces only the

@@ -62,10 +62,8 @@ def _single_line_blocks(body: Body) -> Iterator[Problem]:
         if block.pos.line == block.end_line and (items > 1 or block.body.blocks):
             yield Problem(
                 block.pos,
-                "Invalid single-argument block definition: A single-line block definition can "
-                "contain only a single argument. If you meant to define argument "
-                "\"...\", use an equals sign to assign it a value. To define a nested block, place "
-                "it on a line of its own within its parent block.",
+                "Invalid single-argument block definition: A single-line block definition must end "
+                "with a closing brace immediately after its single argument definition.",
             )
         else:
             yield from _single_line_blocks(block.body)
@@ -101,7 +99,7 @@ def _duplicate_arguments(body: Body) -> Iterator[Problem]:
         first = body.attributes[duplicate.name]
         yield Problem(
             duplicate.pos,
-            f'Duplicate argument: The argument "{duplicate.name}" was already set at '
+            f'Attribute redefined: The argument "{duplicate.name}" was already set at '
             f"{first.pos.file}:{first.pos.line}. Each argument may be set only once.",
         )
     for block in body.blocks:
@@ -117,7 +115,7 @@ def _label_problems(block: Block) -> Iterator[Problem]:
             yield Problem(
                 block.pos,
                 f"Invalid {kind} name: A name must start with a letter or underscore and may "
-                f"contain only letters, digits, underscores, and dashes (got {label!r}).",
+                "contain only letters, digits, underscores, and dashes.",
             )
 
 
@@ -127,8 +125,13 @@ def _quoted_type(block: Block) -> Iterator[Problem]:
         yield Problem(
             attribute.pos,
             "Invalid quoted type constraints: Terraform 0.11 and earlier required type constraints "
-            "to be given in quotes, but that form is now unsupported. Remove the quotes.",
+            "to be given in quotes, but that form is now deprecated and will be removed in a future "
+            f'version of Terraform. Remove the quotes around "{_literal_text(attribute.expr)}".',
         )
+
+
+def _literal_text(expr: Expr) -> str:
+    return str(expr.value) if isinstance(expr, Literal) else "..."
 
 
 def _arguments_that_are_blocks(body: Body, schema: BlockSchema | None) -> Iterator[Problem]:

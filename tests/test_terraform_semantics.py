@@ -535,7 +535,7 @@ GOOD_ROOT = 'resource "aws_dynamodb_table" "ok" {\n  name = "ok"\n  hash_key = "
     ("text", "line", "wording"),
     [
         ('resource "aws_dynamodb_table" "t" { name = "t" hash_key = "id" }\n', 1, "single-argument block"),
-        ('resource "aws_dynamodb_table" "t" {\n  name = "a"\n  name = "b"\n}\n', 3, "Duplicate argument"),
+        ('resource "aws_dynamodb_table" "t" {\n  name = "a"\n  name = "b"\n}\n', 3, "Attribute redefined"),
         ('locals {\n  x = { a = 1 b = 2 }\n}\n', 2, "Missing attribute separator"),
         ('variable "v" {\n  type = "string"\n}\n', 2, "Invalid quoted type constraints"),
         ('resource "aws_dynamodb_table" "<%= p %>" {\n  name = "x"\n}\n', 1, "Invalid resource name"),
@@ -555,7 +555,7 @@ GOOD_ROOT = 'resource "aws_dynamodb_table" "ok" {\n  name = "ok"\n  hash_key = "
         ('resource "aws_dynamodb_table" "t" {\n  name = local.nope\n}\n', 2, "undeclared local value"),
         ('resource "aws_dynamodb_table" "t" {\n  name = module.nope.x\n}\n', 2, "undeclared module"),
         ('resource "aws_dynamodb_table" "t" {\n  name = data.aws_x.y.id\n}\n', 2, 'data resource "aws_x"'),
-        ('locals {\n  a = 1\n}\nlocals {\n  a = 2\n}\n', 5, 'Duplicate local value "a"'),
+        ('locals {\n  a = 1\n}\nlocals {\n  a = 2\n}\n', 5, "Duplicate local value definition"),
     ],
 )
 def test_what_terraform_rejects_is_an_input_error(tmp_path: Path, text: str, line: int, wording: str) -> None:
