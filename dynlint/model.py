@@ -26,6 +26,7 @@ RELATED_TYPES = frozenset(
         "aws_dynamodb_table_replica",
         "aws_dynamodb_kinesis_streaming_destination",
         "aws_dynamodb_contributor_insights",
+        "aws_dynamodb_global_table",
     }
 )
 MODELLED_TYPES = RELATED_TYPES | {TABLE_TYPE}
@@ -39,6 +40,7 @@ class TraceStep(BaseModel):
     file: str
     line: int
     note: str
+    column: int = 1
 
 
 class ValueOrigin(BaseModel):
@@ -46,6 +48,7 @@ class ValueOrigin(BaseModel):
 
     file: str
     line: int
+    column: int = 1
     trace: list[TraceStep] = Field(default_factory=list)
 
 
@@ -59,8 +62,10 @@ class ResourceInstance(BaseModel):
     environment: str | None = None
     environment_source: str | None = None
     var_file: str | None = None
+    var_files: list[str] = Field(default_factory=list)
     file: str
     line: int
+    end_line: int | None = None
     values: dict[str, Any]
     unknown: list[str] = Field(default_factory=list)
     origins: dict[str, ValueOrigin] = Field(default_factory=dict)
@@ -98,6 +103,49 @@ class Diagnostic(BaseModel):
     code: str | None = None
     address: str | None = None
     root: str | None = None
+    var_file: str | None = None
+    trace: list[TraceStep] = Field(default_factory=list)
+    variants: list[str] | None = None
+
+
+class ModuleCall(BaseModel):
+    """Where one evaluated module call instance is written (for suppressions on the call)."""
+
+    address: str
+    root: str
+    var_file: str | None = None
+    file: str
+    line: int
+    end_line: int
+
+
+def merge_diagnostics(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """One diagnostic per cause: the same message at the same place from several roots or
+    variants becomes one, naming them in ``variants`` (``root`` or ``root (var file)``)."""
+    merged: dict[tuple[Any, ...], Diagnostic] = {}
+    for diagnostic in diagnostics:
+        key = (diagnostic.severity, diagnostic.message, diagnostic.file, diagnostic.line,
+               diagnostic.column, diagnostic.code, diagnostic.address)
+        variant = _variant_name(diagnostic)
+        kept = merged.get(key)
+        if kept is None:
+            kept = merged[key] = diagnostic.model_copy(update={"variants": []})
+        if variant is not None and variant not in (kept.variants or []):
+            kept.variants = [*(kept.variants or []), variant]
+        if kept.root != diagnostic.root:
+            kept.root = None
+        if kept.var_file != diagnostic.var_file:
+            kept.var_file = None
+    for diagnostic in merged.values():
+        if not diagnostic.variants or len(diagnostic.variants) < 2:
+            diagnostic.variants = None
+    return list(merged.values())
+
+
+def _variant_name(diagnostic: Diagnostic) -> str | None:
+    if diagnostic.root is None:
+        return None
+    return f"{diagnostic.root} ({diagnostic.var_file})" if diagnostic.var_file else diagnostic.root
 
 
 class Inventory(BaseModel):
@@ -105,6 +153,7 @@ class Inventory(BaseModel):
 
     resources: list[ResourceInstance] = Field(default_factory=list)
     diagnostics: list[Diagnostic] = Field(default_factory=list)
+    module_calls: list[ModuleCall] = Field(default_factory=list)
     files: int = 0
 
     @property

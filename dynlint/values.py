@@ -37,6 +37,16 @@ class Unknown:
         return hash(Unknown)
 
 
+class SetValue(list):
+    """A Terraform set: a list whose elements are their own keys when iterated.
+
+    ``for k, v in s`` and a dynamic block's ``each.key`` over a set give the element, not an
+    index, as Terraform does.
+    """
+
+    __slots__ = ()
+
+
 def is_unknown(value: Any) -> bool:
     return isinstance(value, Unknown)
 
@@ -74,7 +84,8 @@ def normalize_number(value: int | float) -> int | float:
         if not math.isfinite(value):
             raise EvaluationError("Number out of range: the result is not a finite number")
         if value.is_integer() and abs(value) < 2**63:
-            return int(value)
+            # A negative zero stays a float: Terraform keeps its sign (tostring(-0) is "-0").
+            return value if value == 0 and math.copysign(1.0, value) < 0 else int(value)
     elif abs(value) > _MAX_INTEGER:
         raise EvaluationError("Number out of range: the result is larger than 1.8e308")
     return value

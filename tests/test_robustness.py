@@ -1,6 +1,7 @@
 """Odd input gives findings or a clear input error naming the file and line, never a traceback,
 never a hang, never a value from outside the scanned tree. One test (or more) per input class
-of issue 8; the fuzz tests in ``test_fuzz.py`` look for more of the same."""
+of issue 8, through ``dynlint tables`` (whose inventory shows what was evaluated) and
+``dynlint cost``; the fuzz tests in ``test_fuzz.py`` drive ``dynlint check`` with more."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ def write_table(directory: Path, name: str = '"orders"', extra: str = "", file: 
 
 
 def lint(directory: Path, *extra: str) -> tuple[int, dict, str]:
-    outcome = run_dynlint(LINT_COMMAND, str(directory), "--format", "json", *extra)
+    outcome = run_dynlint("tables", str(directory), "--format", "json", *extra)
     assert_contract(outcome, json_output=True)
     return outcome.exit_code, strict_json(outcome.stdout), outcome.stderr
 
@@ -281,12 +282,11 @@ def _fifo(path: Path) -> Path:
 def test_a_fifo_in_the_tree_is_an_error_not_a_hang(tmp_path: Path, name: str) -> None:
     write_table(tmp_path, file="table.tf")
     _fifo(tmp_path / name)
-    outcome = run_process(LINT_COMMAND, str(tmp_path), "--format", "json", timeout=60)
-    assert_contract(outcome, json_output=True)
-    assert (
-        outcome.exit_code == 2 and name in outcome.stderr and "not a regular file (a FIFO)" in outcome.stderr
-    )
-    assert table_names(strict_json(outcome.stdout)) == ["orders"]
+    for command in ("tables", LINT_COMMAND):
+        outcome = run_process(command, str(tmp_path), "--format", "json", timeout=60)
+        assert_contract(outcome, json_output=True)
+        assert outcome.exit_code == 2 and name in outcome.stderr
+        assert "not a regular file (a FIFO)" in outcome.stderr
 
 
 @pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
@@ -390,3 +390,29 @@ def test_a_nul_in_a_module_source_is_refused(tmp_path: Path) -> None:
     _, document, _ = lint(tmp_path)
     assert table_names(document) == ["orders"]
     assert any("NUL" in d["message"] for d in document["diagnostics"])
+
+
+def test_a_huge_integer_inside_a_template_is_a_parse_error(tmp_path: Path) -> None:
+    write_table(tmp_path, name='"t-${local.parts[' + "1" * 4400 + ']}"')
+    code, _, stderr = lint(tmp_path)
+    assert code == 2 and "main.tf:2:" in stderr and "out of range" in stderr
+
+
+def test_a_reference_to_a_table_whose_dynamic_block_is_unknown(tmp_path: Path) -> None:
+    extra = (
+        '  dynamic "attribute" {\n    for_each = length()\n    content {\n      name = attribute.value\n'
+        '      type = "S"\n    }\n  }\n'
+        "  point_in_time_recovery {\n    enabled = aws_dynamodb_table.t.name\n  }\n"
+    )
+    write_table(tmp_path, extra=extra)
+    _, document, _ = lint(tmp_path)
+    assert table_names(document) == ["orders"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_fifo_as_the_config_file_is_an_error_not_a_hang(tmp_path: Path) -> None:
+    write_table(tmp_path)
+    config = _fifo(tmp_path / "dynlint.toml")
+    outcome = run_process(LINT_COMMAND, str(tmp_path), "--config", str(config), timeout=60)
+    assert_contract(outcome)
+    assert outcome.exit_code == 2 and "not a regular file" in outcome.stderr

@@ -50,7 +50,7 @@ def test_linting_and_pricing_open_no_socket_and_run_nothing(
 ) -> None:
     outcome = run_dynlint(LINT_COMMAND, str(seed), "--format", "json")
     assert_contract(outcome, json_output=True)
-    assert strict_json(outcome.stdout)["tables"]
+    assert strict_json(outcome.stdout)["summary"]["tables"]
     outcome = run_dynlint("cost", str(seed), "--rps", "100", "--format", "json")
     assert_contract(outcome, json_output=True)
 
@@ -99,7 +99,7 @@ def test_a_pickle_in_the_cache_is_never_unpickled(tmp_path: Path, monkeypatch: p
     entry = _entry(cache_root, "main.tf", text)
     entry.parent.mkdir(parents=True)
     entry.write_bytes(pickle.dumps(Payload()))
-    outcome = run_dynlint(LINT_COMMAND, ".", "--format", "json", cwd=project)
+    outcome = run_dynlint("tables", ".", "--format", "json", cwd=project)
     assert_contract(outcome, json_output=True)
     assert [t["values"]["name"] for t in strict_json(outcome.stdout)["tables"]] == ["real"]
     assert not marker.exists()
@@ -140,7 +140,7 @@ def test_no_cache_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 
 def test_concurrent_runs_share_the_cache_safely(tmp_path: Path) -> None:
     env = {**os.environ, "DYNLINT_CACHE_DIR": str(tmp_path / "cache"), "PYTHONPATH": str(REPO)}
-    command = [sys.executable, "-m", "dynlint", LINT_COMMAND, "fixtures/seeds", "--format", "json"]
+    command = [sys.executable, "-m", "dynlint", "tables", "fixtures/seeds", "--format", "json"]
     runs = [
         subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         for _ in range(3)
