@@ -170,3 +170,12 @@ def test_a_read_only_python_hcl2_gets_a_grammar_cache_of_dynlints_own(
     assert parsed.body.blocks[0].body.attributes["x"].expr.value == "a"
     parser.hcl2 = None  # load again: from the grammar cache this time
     assert parser.parse_text('locals {\n  x = "a"\n}\n', "main.tf") == parsed
+
+
+def test_the_default_cache_dir_is_the_users_cache_dir(monkeypatch: pytest.MonkeyPatch) -> None:
+    from platformdirs import user_cache_dir
+
+    from dynlint.cache import cache_dir
+
+    monkeypatch.delenv("DYNLINT_CACHE_DIR", raising=False)
+    assert cache_dir() == Path(user_cache_dir("dynlint", appauthor=False))
