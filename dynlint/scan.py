@@ -127,23 +127,25 @@ def _evaluate_root(
         module = ModuleInstance(evaluation, source, "", (), {}, None, ())
         _given_values(evaluation, root, variant, options, source.variables, module)
         found = collect_resources(module)
-        inventory.diagnostics.extend(evaluation.diagnostics)
         rejected = sorted(d for d in evaluation.modules_used if tree.rejected(d))
         if rejected:
             # Terraform refuses this root: an evaluation of it would be a guess.
-            modules = ", ".join(tree.display(d) for d in rejected)
-            inventory.diagnostics.append(
-                Diagnostic(
-                    severity="note",
-                    message=f"the root module {evaluation.root} was not evaluated: Terraform rejects "
-                    f"the configuration of {modules} (see the errors)",
-                    root=evaluation.root,
-                    var_file=evaluation.var_file,
-                )
-            )
+            inventory.diagnostics.append(_not_evaluated(evaluation, rejected, tree))
             return []
+        inventory.diagnostics.extend(evaluation.diagnostics)
         resources.extend(found)
     return resources
+
+
+def _not_evaluated(evaluation: Evaluation, rejected: list[Path], tree: SourceTree) -> Diagnostic:
+    modules = ", ".join(tree.display(d) for d in rejected)
+    return Diagnostic(
+        severity="note",
+        message=f"the root module {evaluation.root} was not evaluated: Terraform rejects the "
+        f"configuration of {modules} (see the errors)",
+        root=evaluation.root,
+        var_file=evaluation.var_file,
+    )
 
 
 def _variants(root: Root, tree: SourceTree, options: ScanOptions, declared: set[str]) -> list[Variant]:

@@ -600,3 +600,46 @@ resource "aws_dynamodb_table" "t" {
 """
     found = inventory(tmp_path, {"main.tf": main})
     assert found.errors == [] and len(found.tables) == 1
+
+
+# The constructs fixtures of these semantics ---------------------------------------------
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def fixture_inventory(name: str):
+    return scan([REPO / "fixtures" / "constructs" / name], ScanOptions(), cwd=REPO)
+
+
+def test_fixture_env_folders() -> None:
+    found = fixture_inventory("env-folders")
+    tables = {t.environment: t for t in found.tables}
+    assert set(tables) == {"dev", "prod"}
+    assert tables["prod"].var_file == "fixtures/constructs/env-folders/environments/prod/"
+    assert tables["prod"].values["read_capacity"] == 20
+    assert tables["prod"].values["point_in_time_recovery"][0]["enabled"] is True
+    assert found.diagnostics == []
+
+
+def test_fixture_overrides() -> None:
+    tables = {t.address: t.values for t in fixture_inventory("overrides").tables}
+    sessions = tables["aws_dynamodb_table.sessions"]
+    assert sessions["name"] == "sessions-prod"
+    assert sessions["point_in_time_recovery"][0]["enabled"] is True
+    assert sessions["tags"] == {"Days": "30", "Backup": "true"}
+    assert tables["aws_dynamodb_table.copy"]["name"] == "copy-of-sessions-prod"
+
+
+def test_fixture_module_outputs() -> None:
+    found = fixture_inventory("module-outputs")
+    assert [t.values["name"] for t in found.tables] == ["acme-orders"]
+    assert found.diagnostics == []
+
+
+def test_fixture_rejected() -> None:
+    found = fixture_inventory("rejected")
+    assert found.tables == []
+    assert [(e.line, e.message.split(":")[0]) for e in found.errors] == [
+        (9, "Unsupported argument"),
+        (18, "Reference to undeclared resource"),
+    ]
