@@ -283,6 +283,8 @@ def _number_text(number: int | float) -> str:
 
 
 def _shortest_general(number: int | float) -> str:
+    if number == 0:
+        return "-0" if math.copysign(1.0, number) < 0 else "0"
     negative, digits, exponent = _digits(number)
     text = _general(digits, exponent, None)
     return f"-{text}" if negative and digits else text

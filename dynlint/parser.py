@@ -256,11 +256,11 @@ class _Converter:
 
     def template(self, parts: list[Any], pos: Pos) -> Expr:
         converted = [self.template_part(p) for p in parts]
-        if all(isinstance(p, Literal) for p in converted):
-            return Literal("".join(str(p.value) for p in converted), pos)  # type: ignore[attr-defined]
-        if len(converted) == 1 and not isinstance(converted[0], (TemplateIf, TemplateFor)):
-            # "${x}" alone yields x itself, not its string form, as in Terraform.
+        if len(parts) == 1 and isinstance(_content(parts[0]), strings.InterpolationRule):
+            # "${x}" alone yields x itself, not its string form, as in Terraform ("${1.5}" is 1.5).
             return converted[0]
+        if all(isinstance(_content(p), LarkToken) for p in parts):
+            return Literal("".join(str(p.value) for p in converted), pos)  # type: ignore[attr-defined]
         return Template(converted, pos)
 
     def template_part(self, part: Any) -> Expr:
@@ -454,10 +454,10 @@ def parse_template(text: str, pos: Pos, quoted: bool = False, flush: bool = Fals
     if flush:
         _flush_indentation(tokens)
     parts, _ = _template_parts(tokens, 0, pos, quoted, ())
-    if all(isinstance(p, Literal) for p in parts):
-        return Literal("".join(str(p.value) for p in parts), pos)  # type: ignore[attr-defined]
-    if len(parts) == 1 and not isinstance(parts[0], TemplateIf | TemplateFor):
+    if len(tokens) == 1 and tokens[0][0] == "interp":
         return parts[0]
+    if all(token[0] == "text" for token in tokens):
+        return Literal("".join(str(p.value) for p in parts), pos)  # type: ignore[attr-defined]
     return Template(parts, pos)
 
 

@@ -114,6 +114,8 @@ def _string_forms(k: dict[str, st.SearchStrategy[str]]) -> list[st.SearchStrateg
         _call('"n=${{{}}}"', n),
         _call('"%{{ if {} ~}}  yes %{{~ else ~}} no  %{{~ endif }}"', b),
         _call('"%{{ for x in {} }}<${{x}}>%{{ endfor }}"', lst),
+        _call("({} ? {} : {})", b, n, s),
+        _call('"${{{}}}"', n),
         _call('lookup({}, "a", {})', m, s),
         _call("coalesce({}, {})", s, s),
         _call("({} ? {} : {})", b, s, s),
@@ -158,6 +160,8 @@ def _number_forms(k: dict[str, st.SearchStrategy[str]]) -> list[st.SearchStrateg
 
 
 def _bool_forms(k: dict[str, st.SearchStrategy[str]]) -> list[st.SearchStrategy[str]]:
+    # No == between collections: Terraform's tuple and list (object and map) types are never
+    # equal ([] == tolist([]) is false), a distinction dynlint's values do not keep.
     s, n, b, lst, m = k["s"], k["n"], k["b"], k["l"], k["m"]
     return [
         _call("({} < {})", n, n),
@@ -173,8 +177,6 @@ def _bool_forms(k: dict[str, st.SearchStrategy[str]]) -> list[st.SearchStrategy[
         _call("alltrue([{}, {}])", b, b),
         _call("anytrue([{}])", b),
         _call('tobool("{}")', _B_LIT),
-        _call("({} == {})", lst, lst),
-        _call("({} == {})", m, m),
         _call('can(regex("^a", {}))', s),
     ]
 

@@ -643,3 +643,9 @@ def test_fixture_rejected() -> None:
         (9, "Unsupported argument"),
         (18, "Reference to undeclared resource"),
     ]
+
+
+def test_conditional_results_share_one_type(tmp_path: Path) -> None:
+    # As terraform console gives them: the result takes the type both branches convert to.
+    value = tag_value(tmp_path, '[true ? 1 : "a", true ? [1] : ["a"], true ? 1 : tonumber("x"), "${1.5}"]')
+    assert value == '["1",["1"],1,1.5]'
