@@ -21,7 +21,15 @@ from dynlint.environments import ENVIRONMENT_VARIABLES
 from dynlint.expressions import Scope, evaluate, iterate
 from dynlint.files import FileReader, OutsideTree
 from dynlint.functions import to_number, to_string
-from dynlint.model import MODELLED_TYPES, Diagnostic, ResourceInstance, TraceStep, ValueOrigin
+from dynlint.model import (
+    MODELLED_TYPES,
+    Diagnostic,
+    ModuleCall,
+    ResourceInstance,
+    TraceStep,
+    ValueOrigin,
+)
+from dynlint.module_checks import check_call_inputs
 from dynlint.modules import MODULE_META_ARGUMENTS, ModuleSource, SourceTree, literal_source
 from dynlint.parser import ParseError, parse_template
 from dynlint.provenance import trace_value
@@ -68,6 +76,7 @@ class Evaluation:
     var_files: list[str] = field(default_factory=list)
     environment_resolver: Callable[[list[Any], Any], tuple[str | None, str | None]] | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    module_calls: list[ModuleCall] = field(default_factory=list)
     modules_json: dict[str, Path] | None = None
     _reported: set[tuple[Any, ...]] = field(default_factory=set)
     _rendering: bool = False
@@ -80,6 +89,7 @@ class Evaluation:
         pos: Pos | None,
         code: str | None = None,
         address: str | None = None,
+        trace: list[TraceStep] | None = None,
     ) -> None:
         key = (severity, message, pos, code, address)
         if key in self._reported:
@@ -96,6 +106,7 @@ class Evaluation:
                 address=address,
                 root=self.root,
                 var_file=self.var_file,
+                trace=list(trace or []),
             )
         )
 
@@ -410,7 +421,7 @@ class ModuleInstance:
             )
             return instances
         inputs = {k: v for k, v in block.body.attributes.items() if k not in MODULE_META_ARGUMENTS}
-        return [
+        children = [
             (
                 key,
                 ModuleInstance(
@@ -425,6 +436,20 @@ class ModuleInstance:
             )
             for key, bindings in instances
         ]
+        if self.may_define_resources(name):
+            for _, child in children:
+                check_call_inputs(child, block, child.address)
+                self.evaluation.module_calls.append(
+                    ModuleCall(
+                        address=child.address,
+                        root=self.evaluation.root,
+                        var_file=self.evaluation.var_file,
+                        file=block.pos.file,
+                        line=block.pos.line,
+                        end_line=block.end_line,
+                    )
+                )
+        return children
 
     def may_define_resources(self, name: str) -> bool:
         """False only for a call whose module directory exists and cannot hold a modelled resource."""
@@ -736,11 +761,13 @@ def evaluate_body(
         if block.type == "lifecycle":
             lifecycle = _lifecycle(block)
         elif block.type == "dynamic" and block.labels:
-            _expand_dynamic(block, scope, evaluation, values, origins, prefix)
+            _expand_dynamic(block, scope, evaluation, values, origins, prefix, references)
         elif block.type not in IGNORED_BLOCKS:
             path = f"{prefix}{block.type}.{_count_blocks(values, block.type)}"
             _record(origins, path, block.pos)
-            nested, _ = evaluate_body(block.body, scope, evaluation, frozenset(), origins, path + ".")
+            nested, _ = evaluate_body(
+                block.body, scope, evaluation, frozenset(), origins, path + ".", references
+            )
             _append_block(values, block.type, nested)
     return values, lifecycle
 
@@ -752,7 +779,7 @@ def _count_blocks(values: dict[str, Any], name: str) -> int:
 
 def _record(origins: dict[str, ValueOrigin] | None, path: str, pos: Pos) -> None:
     if origins is not None:
-        origins[path] = ValueOrigin(file=pos.file, line=pos.line)
+        origins[path] = ValueOrigin(file=pos.file, line=pos.line, column=pos.column)
 
 
 def _append_block(values: dict[str, Any], name: str, block_values: Any) -> None:
@@ -768,6 +795,7 @@ def _expand_dynamic(
     values: dict[str, Any],
     origins: dict[str, ValueOrigin] | None,
     prefix: str,
+    references: dict[str, list[str]] | None = None,
 ) -> None:
     name = block.labels[0]
     content = block.body.first_block("content")
@@ -788,7 +816,9 @@ def _expand_dynamic(
         inner = scope.bind(iterator, {"key": key, "value": item}, (for_each.expr, key, scope))
         path = f"{prefix}{name}.{_count_blocks(values, name)}"
         _record(origins, path, content.pos)
-        nested, _ = evaluate_body(content.body, inner, evaluation, frozenset(), origins, path + ".")
+        nested, _ = evaluate_body(
+            content.body, inner, evaluation, frozenset(), origins, path + ".", references
+        )
         _append_block(values, name, nested)
 
 
@@ -894,6 +924,7 @@ def _resource_instance(
         var_files=evaluation.var_files,
         file=block.pos.file,
         line=block.pos.line,
+        end_line=block.end_line,
         values=to_plain(values),
         unknown=unknown_paths(values),
         origins=origins,

@@ -26,6 +26,7 @@ RELATED_TYPES = frozenset(
         "aws_dynamodb_table_replica",
         "aws_dynamodb_kinesis_streaming_destination",
         "aws_dynamodb_contributor_insights",
+        "aws_dynamodb_global_table",
     }
 )
 MODELLED_TYPES = RELATED_TYPES | {TABLE_TYPE}
@@ -39,6 +40,7 @@ class TraceStep(BaseModel):
     file: str
     line: int
     note: str
+    column: int = 1
 
 
 class ValueOrigin(BaseModel):
@@ -46,6 +48,7 @@ class ValueOrigin(BaseModel):
 
     file: str
     line: int
+    column: int = 1
     trace: list[TraceStep] = Field(default_factory=list)
 
 
@@ -62,6 +65,7 @@ class ResourceInstance(BaseModel):
     var_files: list[str] = Field(default_factory=list)
     file: str
     line: int
+    end_line: int | None = None
     values: dict[str, Any]
     unknown: list[str] = Field(default_factory=list)
     origins: dict[str, ValueOrigin] = Field(default_factory=dict)
@@ -100,7 +104,19 @@ class Diagnostic(BaseModel):
     address: str | None = None
     root: str | None = None
     var_file: str | None = None
+    trace: list[TraceStep] = Field(default_factory=list)
     variants: list[str] | None = None
+
+
+class ModuleCall(BaseModel):
+    """Where one evaluated module call instance is written (for suppressions on the call)."""
+
+    address: str
+    root: str
+    var_file: str | None = None
+    file: str
+    line: int
+    end_line: int
 
 
 def merge_diagnostics(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
@@ -137,6 +153,7 @@ class Inventory(BaseModel):
 
     resources: list[ResourceInstance] = Field(default_factory=list)
     diagnostics: list[Diagnostic] = Field(default_factory=list)
+    module_calls: list[ModuleCall] = Field(default_factory=list)
     files: int = 0
 
     @property

@@ -20,6 +20,7 @@ from dynlint.evaluator import (
     safe_evaluate,
 )
 from dynlint.model import Diagnostic, Inventory, ResourceInstance, TraceStep, merge_diagnostics
+from dynlint.module_checks import check_root_inputs
 from dynlint.modules import SourceTree, is_configuration_file
 from dynlint.parser import ParseError, parse_expression
 from dynlint.plan import load_plan, looks_like_plan
@@ -126,6 +127,7 @@ def _evaluate_root(
         evaluation = _evaluation(root, top, scan_dir, tree, options, variant)
         module = ModuleInstance(evaluation, source, "", (), {}, None, ())
         _given_values(evaluation, root, variant, options, source.variables, module)
+        check_root_inputs(module, evaluation.given)
         found = collect_resources(module)
         rejected = sorted(d for d in evaluation.modules_used if tree.rejected(d))
         if rejected:
@@ -133,6 +135,7 @@ def _evaluate_root(
             inventory.diagnostics.append(_not_evaluated(evaluation, rejected, tree))
             return []
         inventory.diagnostics.extend(evaluation.diagnostics)
+        inventory.module_calls.extend(evaluation.module_calls)
         resources.extend(found)
     return resources
 
