@@ -115,6 +115,8 @@ def _string_forms(k: dict[str, st.SearchStrategy[str]]) -> list[st.SearchStrateg
         _call('"%{{ if {} ~}}  yes %{{~ else ~}} no  %{{~ endif }}"', b),
         _call('"%{{ for x in {} }}<${{x}}>%{{ endfor }}"', lst),
         _call("({} ? {} : {})", b, n, s),
+        _call('basename("a/{}/x.txt")', _KEY),
+        _call('dirname("./{}/../b/")', _KEY),
         _call('"${{{}}}"', n),
         _call('lookup({}, "a", {})', m, s),
         _call("coalesce({}, {})", s, s),
