@@ -244,11 +244,12 @@ class _Converter:
         return Literal(int(value) if value.is_integer() else value, self.pos(rule))
 
     def expr_StringRule(self, rule: strings.StringRule) -> Expr:
-        if not any(isinstance(_content(p), directives.TemplateIfRule | directives.TemplateForRule)
-                   for p in rule.string_parts) and "~" not in str(rule.serialize()):
-            return self.template(rule.string_parts, self.pos(rule))
-        # Directives and strip markers: parse the raw text, as HCL's template language does.
-        return parse_template(str(rule.serialize())[1:-1], self.pos(rule), quoted=True)
+        directive = (directives.TemplateIfRule, directives.TemplateForRule)
+        raw = str(rule.serialize())
+        if "~" in raw or any(isinstance(_content(p), directive) for p in rule.string_parts):
+            # Directives and strip markers: parse the raw text, as HCL's template language does.
+            return parse_template(raw[1:-1], self.pos(rule), quoted=True)
+        return self.template(rule.string_parts, self.pos(rule))
 
     def expr_TemplateStringRule(self, rule: Any) -> Expr:
         raw = str(rule.children[0].value)
@@ -267,10 +268,6 @@ class _Converter:
         content = part.content if isinstance(part, strings.StringPartRule) else part
         if isinstance(content, strings.InterpolationRule):
             return self.expr(content.expression)
-        if isinstance(content, directives.TemplateIfRule):
-            return self.template_if(content)
-        if isinstance(content, directives.TemplateForRule):
-            return self.template_for(content)
         if isinstance(content, LarkToken):
             text = str(content.value)
             kind = content.lark_name()
@@ -280,25 +277,6 @@ class _Converter:
                 text = process_escape_sequences(text)
             return Literal(text, self.pos(part))
         raise ParseError(*self._where(part), "unsupported template part")
-
-    def template_if(self, rule: directives.TemplateIfRule) -> Expr:
-        start = rule.children[0]
-        then_parts: list[Expr] = []
-        else_parts: list[Expr] = []
-        target = then_parts
-        for child in rule.children[1:-1]:
-            if isinstance(child, directives.TemplateElseRule):
-                target = else_parts
-            else:
-                target.append(self.template_part(child))
-        return TemplateIf(self.expr(start.condition), then_parts, else_parts, self.pos(rule))
-
-    def template_for(self, rule: directives.TemplateForRule) -> Expr:
-        start = rule.children[0]
-        parts = [self.template_part(c) for c in rule.children[1:-1]]
-        names = [self.name_of(c) for c in start.children if isinstance(c, literal_rules.IdentifierRule)]
-        key_var, value_var = (names[0], names[1]) if len(names) > 1 else (None, names[0])
-        return TemplateFor(key_var, value_var, self.expr(start.collection), parts, self.pos(rule))
 
     def expr_HeredocTemplateRule(self, rule: strings.HeredocTemplateRule) -> Expr:
         text, flush = _heredoc_text(str(rule.serialize()))
