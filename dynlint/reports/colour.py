@@ -1,0 +1,47 @@
+"""Colour for the text report: on a terminal only, as NO_COLOR and FORCE_COLOR ask.
+
+``NO_COLOR`` (set and not empty) turns colour off whatever else is set (https://no-color.org);
+``FORCE_COLOR`` (set, not empty and not ``0``) turns it on where output is not a terminal (a CI
+log, a file); otherwise colour is on exactly when the output stream is a terminal.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from typing import TextIO
+
+RESET = "\x1b[0m"
+SEVERITY_STYLES = {"error": "\x1b[1;31m", "warning": "\x1b[33m", "note": "\x1b[36m"}
+DIM = "\x1b[2m"
+_SEVERITY_WORD = re.compile(r"\b(error|warning|note)\b")
+
+
+def colour_enabled(stream: TextIO | None, environ: Mapping[str, str] | None = None) -> bool:
+    env = os.environ if environ is None else environ
+    if env.get("NO_COLOR"):
+        return False
+    force = env.get("FORCE_COLOR")
+    if force is not None and force not in ("", "0", "false"):
+        return True
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def paint(text: str, style: str) -> str:
+    return f"{style}{text}{RESET}" if style else text
+
+
+def paint_severity(severity: str, text: str | None = None) -> str:
+    """``text`` (default: the severity word) in the colour of ``severity``."""
+    return paint(severity if text is None else text, SEVERITY_STYLES.get(severity, ""))
+
+
+def colour_line(line: str) -> str:
+    """The first severity word of a report line, coloured (the rest of the line unchanged)."""
+    return _SEVERITY_WORD.sub(lambda m: paint_severity(m.group(1)), line, count=1)
+
+
+def strip_colour(text: str) -> str:
+    return re.sub(r"\x1b\[[0-9;]*m", "", text)

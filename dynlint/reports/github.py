@@ -1,0 +1,83 @@
+"""``--format github``: GitHub Actions workflow commands, one annotation per finding.
+
+``::error file=F,line=L,col=C,title=DL003 pitr-production::message``. The message (the command's
+data) escapes ``%``, CR and LF; property values also escape ``:`` and ``,``, as the Actions runner
+unescapes them. Notes become ``::notice``, warnings ``::warning``, errors ``::error``.
+"""
+
+from __future__ import annotations
+
+from dynlint.findings import Finding
+from dynlint.model import Diagnostic
+from dynlint.reports.common import CheckOutcome
+
+COMMANDS = {"error": "error", "warning": "warning", "note": "notice"}
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def workflow_command(command: str, message: str, properties: dict[str, str | int | None]) -> str:
+    """One workflow command line; properties whose value is None are left out."""
+    given = ",".join(f"{k}={escape_property(str(v))}" for k, v in properties.items() if v is not None)
+    return f"::{command}{' ' + given if given else ''}::{escape_data(message)}"
+
+
+def render_github(outcome: CheckOutcome) -> str:
+    lines = [_error_command(e) for e in outcome.errors]
+    lines.extend(_finding_command(f) for f in outcome.findings)
+    lines.extend(_diagnostic_command(d) for d in outcome.diagnostics)
+    lines.append(_summary(outcome))
+    return "\n".join(lines)
+
+
+def _finding_command(finding: Finding) -> str:
+    context = f"{finding.address} in {finding.root}"
+    if finding.var_file:
+        context += f" with {finding.var_file}"
+    if finding.environment:
+        context += f" (environment {finding.environment})"
+    return workflow_command(
+        COMMANDS[finding.severity],
+        f"{finding.message}\n{context}",
+        {
+            "file": finding.file,
+            "line": finding.line,
+            "col": finding.column,
+            "title": f"{finding.rule_id} {finding.name}",
+        },
+    )
+
+
+def _error_command(error: Diagnostic) -> str:
+    return workflow_command("error", error.message, {**_where(error), "title": "dynlint: input error"})
+
+
+def _diagnostic_command(diagnostic: Diagnostic) -> str:
+    title = f"dynlint {diagnostic.code}" if diagnostic.code else "dynlint"
+    return workflow_command(
+        COMMANDS.get(diagnostic.severity, "notice"),
+        diagnostic.message,
+        {**_where(diagnostic), "title": title},
+    )
+
+
+def _where(diagnostic: Diagnostic) -> dict[str, str | int | None]:
+    if not diagnostic.file or diagnostic.file.startswith("--"):
+        return {}
+    return {"file": diagnostic.file, "line": diagnostic.line, "col": diagnostic.column}
+
+
+def _summary(outcome: CheckOutcome) -> str:
+    counts = {s: sum(1 for f in outcome.findings if f.severity == s) for s in ("error", "warning", "note")}
+    parts = ", ".join(f"{n} {s}{'s' if n != 1 else ''}" for s, n in counts.items())
+    errors = f"; {len(outcome.errors)} input error(s)" if outcome.errors else ""
+    return (
+        f"dynlint: {len(outcome.findings)} finding(s) ({parts}) in {outcome.tables} table(s), "
+        f"{outcome.files} file(s){errors}"
+    )
