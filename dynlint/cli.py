@@ -93,6 +93,127 @@ def _describe(diagnostic: object) -> str:
     return describe_diagnostic(diagnostic)  # type: ignore[arg-type]
 
 
+class CheckFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class FailLevel(str, Enum):
+    error = "error"
+    warning = "warning"
+    note = "note"
+
+
+def _split(values: list[str] | None) -> list[str]:
+    return [item.strip() for value in values or [] for item in value.split(",") if item.strip()]
+
+
+@app.command()
+def check(
+    paths: PathsArgument = None,
+    output_format: Annotated[CheckFormat, typer.Option("--format", help="Output format.")] = CheckFormat.text,
+    var_file: VarFileOption = None,
+    var: VarOption = None,
+    env: EnvOption = None,
+    config: Annotated[Path | None, typer.Option("--config", help="The configuration file to use.")] = None,
+    select: Annotated[
+        list[str] | None, typer.Option("--select", help="Only these rules (IDs or prefixes, comma-separated).")
+    ] = None,
+    ignore: Annotated[
+        list[str] | None, typer.Option("--ignore", help="Skip these rules (IDs or prefixes, comma-separated).")
+    ] = None,
+    fail_on: Annotated[
+        FailLevel | None, typer.Option("--fail-on", help="Exit 1 on findings at or above this level [warning].")
+    ] = None,
+    rules_dir: Annotated[
+        list[Path] | None, typer.Option("--rules-dir", help="A directory of extra policy files (repeatable).")
+    ] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the parse cache.")] = False,
+) -> None:
+    """Lint the DynamoDB tables that Terraform code defines."""
+    from dynlint.check import CheckOptions, run_check
+    from dynlint.findings import SEVERITY_RANK
+    from dynlint.reports.findings import render_findings
+    from dynlint.scan import ScanOptions, UsageError
+
+    try:
+        options = CheckOptions(
+            paths=paths or [Path(".")],
+            scan=ScanOptions.from_cli(var_files=var_file or [], variables=var or [], env=env),
+            config_file=config,
+            select=_split(select),
+            ignore=_split(ignore),
+            rules_dirs=list(rules_dir or []),
+            fail_on=fail_on.value if fail_on else None,
+            no_cache=no_cache,
+        )
+        result = run_check(options)
+    except UsageError as error:
+        typer.echo(f"dynlint: {error}", err=True)
+        raise typer.Exit(EXIT_INPUT_ERROR) from None
+    typer.echo(render_findings(result, output_format.value))
+    for diagnostic in result.errors:
+        typer.echo(f"dynlint: {_describe(diagnostic)}", err=True)
+    if result.errors:
+        raise typer.Exit(EXIT_INPUT_ERROR)
+    threshold = SEVERITY_RANK[result.fail_on]
+    failing = any(SEVERITY_RANK[f.severity] >= threshold for f in result.findings)
+    raise typer.Exit(EXIT_FINDINGS if failing else EXIT_OK)
+
+
+@app.command("rules")
+def list_rules(
+    rules_dir: Annotated[
+        list[Path] | None, typer.Option("--rules-dir", help="A directory of extra policy files (repeatable).")
+    ] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="The configuration file to use.")] = None,
+) -> None:
+    """List every rule: ID, name, default severity and summary."""
+    from dynlint.reports.explain import rules_table
+
+    policies = _policies(rules_dir, config)
+    typer.echo(rules_table(policies))
+
+
+@app.command()
+def explain(
+    rule: Annotated[str, typer.Argument(help="A rule ID (DL003) or name (pitr-production).")],
+    rules_dir: Annotated[
+        list[Path] | None, typer.Option("--rules-dir", help="A directory of extra policy files (repeatable).")
+    ] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="The configuration file to use.")] = None,
+) -> None:
+    """Print one rule's documentation: what it does, why, examples and the fix."""
+    from dynlint.reports.explain import explain_markdown
+
+    policies = _policies(rules_dir, config)
+    wanted = rule.strip()
+    found = [p for p in policies if p.id == wanted.upper() or p.name == wanted.lower()]
+    if not found:
+        typer.echo(f"dynlint: unknown rule {rule!r} (see `dynlint rules`)", err=True)
+        raise typer.Exit(EXIT_INPUT_ERROR)
+    typer.echo(explain_markdown(found[0]))
+
+
+def _policies(rules_dir: list[Path] | None, config: Path | None) -> list:
+    from dynlint.check import CheckOptions, load_rules, resolve_config
+    from dynlint.scan import UsageError
+
+    cwd = Path.cwd()
+    try:
+        settings = resolve_config(CheckOptions(paths=[cwd], config_file=config), cwd)
+    except UsageError as error:
+        typer.echo(f"dynlint: {error}", err=True)
+        raise typer.Exit(EXIT_INPUT_ERROR) from None
+    extra = [settings.base_dir / d for d in settings.rules_dirs if settings.base_dir]
+    policies, errors = load_rules([*extra, *(rules_dir or [])], cwd)
+    for error in errors:
+        typer.echo(f"dynlint: {error}", err=True)
+    if errors:
+        raise typer.Exit(EXIT_INPUT_ERROR)
+    return policies
+
+
 app.command("cost")(cost)
 
 

@@ -19,6 +19,7 @@ from dynlint.discover import is_local_source, may_define_resources
 from dynlint.environments import ENVIRONMENT_VARIABLES
 from dynlint.expressions import Scope, evaluate, iterate
 from dynlint.functions import to_number
+from dynlint.module_checks import check_call_inputs
 from dynlint.model import MODELLED_TYPES, Diagnostic, ResourceInstance, TraceStep, ValueOrigin
 from dynlint.modules import MODULE_META_ARGUMENTS, ModuleSource, SourceTree, literal_source
 from dynlint.provenance import trace_value
@@ -77,6 +78,7 @@ class Evaluation:
                 code=code,
                 address=address,
                 root=self.root,
+                var_file=self.var_file,
             )
         )
 
@@ -322,7 +324,7 @@ class ModuleInstance:
             )
             return instances
         inputs = {k: v for k, v in block.body.attributes.items() if k not in MODULE_META_ARGUMENTS}
-        return [
+        children = [
             (
                 key,
                 ModuleInstance(
@@ -337,6 +339,10 @@ class ModuleInstance:
             )
             for key, bindings in instances
         ]
+        if self.may_define_resources(name):
+            for _, child in children:
+                check_call_inputs(child, block, child.address)
+        return children
 
     def may_define_resources(self, name: str) -> bool:
         """False only for a call whose module directory exists and cannot hold a modelled resource."""
@@ -594,11 +600,13 @@ def evaluate_body(
         if block.type == "lifecycle":
             lifecycle = _lifecycle(block)
         elif block.type == "dynamic" and block.labels:
-            _expand_dynamic(block, scope, evaluation, values, origins, prefix)
+            _expand_dynamic(block, scope, evaluation, values, origins, prefix, references)
         elif block.type not in IGNORED_BLOCKS:
             path = f"{prefix}{block.type}.{_count_blocks(values, block.type)}"
             _record(origins, path, block.pos)
-            nested, _ = evaluate_body(block.body, scope, evaluation, frozenset(), origins, path + ".")
+            nested, _ = evaluate_body(
+                block.body, scope, evaluation, frozenset(), origins, path + ".", references
+            )
             _append_block(values, block.type, nested)
     return values, lifecycle
 
@@ -626,6 +634,7 @@ def _expand_dynamic(
     values: dict[str, Any],
     origins: dict[str, ValueOrigin] | None,
     prefix: str,
+    references: dict[str, list[str]] | None = None,
 ) -> None:
     name = block.labels[0]
     content = block.body.first_block("content")
@@ -646,7 +655,9 @@ def _expand_dynamic(
         inner = scope.bind(iterator, {"key": key, "value": item}, (for_each.expr, key, scope))
         path = f"{prefix}{name}.{_count_blocks(values, name)}"
         _record(origins, path, content.pos)
-        nested, _ = evaluate_body(content.body, inner, evaluation, frozenset(), origins, path + ".")
+        nested, _ = evaluate_body(
+            content.body, inner, evaluation, frozenset(), origins, path + ".", references
+        )
         _append_block(values, name, nested)
 
 
@@ -751,6 +762,7 @@ def _resource_instance(
         var_file=evaluation.var_file,
         file=block.pos.file,
         line=block.pos.line,
+        end_line=block.end_line,
         values=to_plain(values),
         unknown=unknown_paths(values),
         origins=origins,

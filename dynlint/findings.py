@@ -32,6 +32,7 @@ class Finding(BaseModel):
     var_file: str | None = None
     trace: list[TraceStep] = Field(default_factory=list)
     path: str = ""
+    resource: str = ""
 
     @property
     def fingerprint(self) -> str:

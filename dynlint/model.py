@@ -26,6 +26,7 @@ RELATED_TYPES = frozenset(
         "aws_dynamodb_table_replica",
         "aws_dynamodb_kinesis_streaming_destination",
         "aws_dynamodb_contributor_insights",
+        "aws_dynamodb_global_table",
     }
 )
 MODELLED_TYPES = RELATED_TYPES | {TABLE_TYPE}
@@ -61,6 +62,7 @@ class ResourceInstance(BaseModel):
     var_file: str | None = None
     file: str
     line: int
+    end_line: int | None = None
     values: dict[str, Any]
     unknown: list[str] = Field(default_factory=list)
     origins: dict[str, ValueOrigin] = Field(default_factory=dict)
@@ -98,6 +100,7 @@ class Diagnostic(BaseModel):
     code: str | None = None
     address: str | None = None
     root: str | None = None
+    var_file: str | None = None
 
 
 class Inventory(BaseModel):

@@ -20,6 +20,7 @@ from dynlint.evaluator import (
     safe_evaluate,
 )
 from dynlint.model import Inventory, ResourceInstance, TraceStep
+from dynlint.module_checks import check_root_inputs
 from dynlint.modules import SourceTree, is_configuration_file
 from dynlint.parser import ParseError, parse_expression
 from dynlint.plan import load_plan, looks_like_plan
@@ -128,6 +129,7 @@ def _evaluate_root(
         evaluation = _evaluation(root, top, scan_dir, tree, options, variant)
         module = ModuleInstance(evaluation, source, "", (), {}, None, ())
         _given_values(evaluation, root, variant, options, source.variables, module)
+        check_root_inputs(module, evaluation.given)
         resources.extend(collect_resources(module))
         inventory.diagnostics.extend(evaluation.diagnostics)
     return resources

@@ -73,22 +73,41 @@ TABLE_SCHEMA = BlockSchema(
 
 SCHEMAS: dict[str, BlockSchema] = {
     "aws_dynamodb_table": TABLE_SCHEMA,
-    "aws_appautoscaling_target": BlockSchema(numbers=_names("min_capacity max_capacity")),
+    "aws_appautoscaling_target": BlockSchema(
+        numbers=_names("min_capacity max_capacity"),
+        strings=_names("resource_id scalable_dimension service_namespace role_arn"),
+    ),
     "aws_appautoscaling_policy": BlockSchema(
+        strings=_names("name policy_type resource_id scalable_dimension service_namespace"),
         blocks={
             "target_tracking_scaling_policy_configuration": BlockSchema(
                 numbers=_names("target_value scale_in_cooldown scale_out_cooldown"),
                 booleans=_names("disable_scale_in"),
             )
-        }
+        },
     ),
     "aws_dax_cluster": BlockSchema(
         numbers=_names("replication_factor"),
-        strings=_names("cluster_name node_type cluster_endpoint_encryption_type"),
+        strings=_names("cluster_name node_type cluster_endpoint_encryption_type iam_role_arn"),
         blocks={"server_side_encryption": BlockSchema(booleans=_names("enabled"))},
     ),
     "aws_lambda_event_source_mapping": BlockSchema(
-        numbers=_names("batch_size"), booleans=_names("enabled"), strings=_names("event_source_arn")
+        numbers=_names("batch_size"),
+        booleans=_names("enabled"),
+        strings=_names("event_source_arn function_name starting_position"),
+    ),
+    "aws_pipes_pipe": BlockSchema(strings=_names("name source target role_arn")),
+    "aws_kms_key": BlockSchema(
+        numbers=_names("deletion_window_in_days rotation_period_in_days"),
+        booleans=_names("enable_key_rotation is_enabled multi_region"),
+        strings=_names("description key_usage customer_master_key_spec policy"),
+    ),
+    "aws_dynamodb_table_replica": BlockSchema(
+        booleans=_names("point_in_time_recovery deletion_protection_enabled"),
+        strings=_names("global_table_arn kms_key_arn table_class_override"),
+    ),
+    "aws_dynamodb_global_table": BlockSchema(
+        strings=_names("name"), blocks={"replica": BlockSchema(strings=_names("region_name"))}
     ),
 }
 

@@ -1,0 +1,165 @@
+"""The rules that come out of module evaluation rather than a CEL condition: DL060-DL062.
+
+During evaluation, :func:`check_call_inputs` and :func:`check_root_inputs` report a value that
+fails its variable's own ``validation`` block (DL060) and an argument whose variable the module
+never reads (DL062); the evaluator itself reports module calls it cannot follow (DL061). After
+evaluation, :func:`module_findings` turns those coded diagnostics into findings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from dynlint.findings import Finding
+from dynlint.model import Inventory, TraceStep
+from dynlint.syntax import Block, Body, Expr, Pos, traversal, walk
+from dynlint.values import Unknown, contains_unknown
+
+if TYPE_CHECKING:
+    from dynlint.engine import EngineSettings
+    from dynlint.evaluator import ModuleInstance
+    from dynlint.modules import ModuleSource
+    from dynlint.policy import Policy
+
+ENGINE_CODES = {
+    "DL060": "module-input-validation",
+    "DL061": "module-input-unknown",
+    "DL062": "module-input-ignored",
+}
+
+
+# During evaluation ------------------------------------------------------------------------
+
+
+def check_call_inputs(child: ModuleInstance, call: Block, call_address: str) -> None:
+    """DL060 and DL062 for the arguments that a module call passes to ``child``."""
+    source = child.source
+    reads = variables_read(source)
+    for name, attribute in call.body.attributes.items():
+        declaration = source.variables.get(name)
+        if declaration is None:
+            continue
+        if name not in reads:
+            child.evaluation.report(
+                "warning",
+                f'{call_address} sets "{name}", which the module at {source.display_dir} declares but '
+                "never uses: setting it changes nothing",
+                attribute.pos,
+                code="DL062",
+                address=call_address,
+            )
+        _validate(child, name, declaration, attribute.pos, call_address)
+
+
+def check_root_inputs(root: ModuleInstance, given: dict[str, Any]) -> None:
+    """DL060 for the root variables that var files and ``--var`` set."""
+    for name, value in given.items():
+        declaration = root.source.variables.get(name)
+        origin: TraceStep = value.origin
+        if declaration is not None and origin.line > 0:
+            _validate(root, name, declaration, Pos(origin.file, origin.line), root.evaluation.root)
+
+
+def _validate(module: ModuleInstance, name: str, declaration: Block, where: Pos, address: str) -> None:
+    from dynlint.evaluator import ModuleScope, safe_evaluate
+
+    for validation in declaration.body.blocks_of("validation"):
+        condition = validation.body.attributes.get("condition")
+        if condition is None:
+            continue
+        scope = ModuleScope(module, {}, None)
+        result = safe_evaluate(condition.expr, scope, module.evaluation)
+        if result is not False:
+            continue
+        message = _error_message(module, validation, scope)
+        module.evaluation.report(
+            "error",
+            f'var.{name} = {_shown(module, name)} fails the validation of the module at '
+            f"{module.source.display_dir}: {message}",
+            where,
+            code="DL060",
+            address=address,
+        )
+
+
+def _error_message(module: ModuleInstance, validation: Block, scope: Any) -> str:
+    from dynlint.evaluator import safe_evaluate
+
+    attribute = validation.body.attributes.get("error_message")
+    if attribute is None:
+        return "its condition is false"
+    text = safe_evaluate(attribute.expr, scope, module.evaluation)
+    return text if isinstance(text, str) and not contains_unknown(text) else "its condition is false"
+
+
+def _shown(module: ModuleInstance, name: str) -> str:
+    import json
+
+    value = module.variable(name, None)
+    if isinstance(value, Unknown):
+        return "(unknown)"
+    text = json.dumps(value, default=str)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def variables_read(source: ModuleSource) -> frozenset[str]:
+    """The names ``var.NAME`` that a module's own files read (outside variable declarations)."""
+    cached = getattr(source, "_variables_read", None)
+    if cached is not None:
+        return cached
+    names: set[str] = set()
+    for parsed in source.files:
+        for expr in _expressions(parsed.body, top=True):
+            for node in walk(expr):
+                path = traversal(node)
+                if path and len(path) >= 2 and path[0] == "var":
+                    names.add(path[1])
+    found = frozenset(names)
+    source._variables_read = found  # type: ignore[attr-defined]
+    return found
+
+
+def _expressions(body: Body, top: bool = False) -> Iterable[Expr]:
+    for attribute in body.attributes.values():
+        yield attribute.expr
+    for block in body.blocks:
+        if top and block.type == "variable":
+            continue
+        yield from _expressions(block.body)
+
+
+# After evaluation ----------------------------------------------------------------------
+
+
+def module_findings(
+    engine_rules: dict[str, Policy], inventory: Inventory, settings: EngineSettings
+) -> list[Finding]:
+    """DL060-DL062 findings from what evaluation reported, for the rules that are selected."""
+    from dynlint.engine import severity_for
+
+    by_code = {code: engine_rules[name] for code, name in ENGINE_CODES.items() if name in engine_rules}
+    environments = {(t.root, t.var_file): t.environment for t in inventory.tables}
+    findings = []
+    for diagnostic in inventory.diagnostics:
+        policy = by_code.get(diagnostic.code or "")
+        if policy is None or diagnostic.file is None:
+            continue
+        default = "warning" if diagnostic.severity == "warning" else policy.severity
+        findings.append(
+            Finding(
+                rule_id=policy.id,
+                name=policy.name,
+                severity=severity_for(policy.id, default, None, settings),  # type: ignore[arg-type]
+                message=diagnostic.message,
+                address=diagnostic.address or "",
+                root=diagnostic.root or "",
+                file=diagnostic.file,
+                line=diagnostic.line or 1,
+                column=diagnostic.column or 1,
+                environment=environments.get((diagnostic.root or "", diagnostic.var_file)),
+                var_file=diagnostic.var_file,
+                path=f"{diagnostic.file}:{diagnostic.message}",
+            )
+        )
+    return findings
