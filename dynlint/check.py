@@ -64,7 +64,13 @@ def load_rules(extra_dirs: list[Path], cwd: Path) -> tuple[list[Policy], list[Po
         known = {p.id: p for p in policies}
         for policy in found:
             if policy.id in known:
-                errors.append(PolicyError(policy.source, None, f"rule ID {policy.id} is already used by {known[policy.id].source}"))
+                errors.append(
+                    PolicyError(
+                        policy.source,
+                        None,
+                        f"rule ID {policy.id} is already used by {known[policy.id].source}",
+                    )
+                )
             else:
                 policies.append(policy)
     return policies, errors
@@ -103,7 +109,8 @@ def run_check(options: CheckOptions, cwd: Path | None = None) -> CheckResult:
     rule_dirs = [*(config.base_dir / d for d in config.rules_dirs if config.base_dir), *options.rules_dirs]
     policies, policy_errors = load_rules(rule_dirs, cwd)
     selected = select_rules(
-        policies, [s.upper() for s in options.select] or config.select + config.extend_select,
+        policies,
+        [s.upper() for s in options.select] or config.select + config.extend_select,
         [s.upper() for s in options.ignore] or config.ignore,
     )
     scan_options = options.scan
@@ -117,7 +124,10 @@ def run_check(options: CheckOptions, cwd: Path | None = None) -> CheckResult:
     )
     findings = _findings(selected, inventory, settings)
     suppressor = Suppressor(
-        _comments(findings, inventory, cwd), config.suppress, inventory.resources, options.today or date.today()
+        _comments(findings, inventory, cwd),
+        config.suppress,
+        inventory.resources,
+        options.today or date.today(),
     )
     outcome = suppressor.apply(findings, {p.id for p in selected})
     reported = outcome.findings

@@ -117,18 +117,23 @@ def check(
     env: EnvOption = None,
     config: Annotated[Path | None, typer.Option("--config", help="The configuration file to use.")] = None,
     select: Annotated[
-        list[str] | None, typer.Option("--select", help="Only these rules (IDs or prefixes, comma-separated).")
+        list[str] | None,
+        typer.Option("--select", help="Only these rules (IDs or prefixes, comma-separated)."),
     ] = None,
     ignore: Annotated[
-        list[str] | None, typer.Option("--ignore", help="Skip these rules (IDs or prefixes, comma-separated).")
+        list[str] | None,
+        typer.Option("--ignore", help="Skip these rules (IDs or prefixes, comma-separated)."),
     ] = None,
     fail_on: Annotated[
-        FailLevel | None, typer.Option("--fail-on", help="Exit 1 on findings at or above this level [warning].")
+        FailLevel | None,
+        typer.Option("--fail-on", help="Exit 1 on findings at or above this level [warning]."),
     ] = None,
     rules_dir: Annotated[
         list[Path] | None, typer.Option("--rules-dir", help="A directory of extra policy files (repeatable).")
     ] = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Do not read or write the parse cache.")] = False,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Do not read or write the parse cache.")
+    ] = False,
 ) -> None:
     """Lint the DynamoDB tables that Terraform code defines."""
     from dynlint.check import CheckOptions, run_check

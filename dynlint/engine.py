@@ -97,7 +97,9 @@ def _related_resources(table: ResourceInstance, ownership: Ownership) -> list[Re
     return found
 
 
-def _related(resource: ResourceInstance, table: ResourceInstance | None, ownership: Ownership) -> dict[str, Any]:
+def _related(
+    resource: ResourceInstance, table: ResourceInstance | None, ownership: Ownership
+) -> dict[str, Any]:
     if table is None:
         return {"autoscaling": [], "consumers": [], "kms_keys": [], "replicas": []}
     autoscaling = [
@@ -113,9 +115,12 @@ def _related(resource: ResourceInstance, table: ResourceInstance | None, ownersh
     ]
     return {
         "autoscaling": autoscaling,
-        "consumers": [{**known_values(c), "address": c.address, "type": c.type} for c in ownership.consumers(table)],
+        "consumers": [
+            {**known_values(c), "address": c.address, "type": c.type} for c in ownership.consumers(table)
+        ],
         "kms_keys": [
-            {**known_values(k), "address": k.address, "used_by": path} for path, k in ownership.kms_keys(table)
+            {**known_values(k), "address": k.address, "used_by": path}
+            for path, k in ownership.kms_keys(table)
         ],
         "replicas": [
             {**known_values(r), "address": r.address}

@@ -19,8 +19,8 @@ from dynlint.discover import is_local_source, may_define_resources
 from dynlint.environments import ENVIRONMENT_VARIABLES
 from dynlint.expressions import Scope, evaluate, iterate
 from dynlint.functions import to_number
-from dynlint.module_checks import check_call_inputs
 from dynlint.model import MODELLED_TYPES, Diagnostic, ResourceInstance, TraceStep, ValueOrigin
+from dynlint.module_checks import check_call_inputs
 from dynlint.modules import MODULE_META_ARGUMENTS, ModuleSource, SourceTree, literal_source
 from dynlint.provenance import trace_value
 from dynlint.schema import SCHEMAS, shape_values
@@ -63,6 +63,7 @@ class Evaluation:
         pos: Pos | None,
         code: str | None = None,
         address: str | None = None,
+        trace: list[TraceStep] | None = None,
     ) -> None:
         key = (severity, message, pos, code, address)
         if key in self._reported:
@@ -79,6 +80,7 @@ class Evaluation:
                 address=address,
                 root=self.root,
                 var_file=self.var_file,
+                trace=list(trace or []),
             )
         )
 

@@ -101,6 +101,7 @@ class Diagnostic(BaseModel):
     address: str | None = None
     root: str | None = None
     var_file: str | None = None
+    trace: list[TraceStep] = Field(default_factory=list)
 
 
 class Inventory(BaseModel):

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from dynlint.findings import Finding
 from dynlint.model import Inventory, TraceStep
-from dynlint.syntax import Block, Body, Expr, Pos, traversal, walk
+from dynlint.syntax import Block, Body, Expr, GetAttr, Literal, Pos, Splat, traversal, walk
+from dynlint.types import TypeSpec
 from dynlint.values import Unknown, contains_unknown
 
 if TYPE_CHECKING:
@@ -49,7 +50,68 @@ def check_call_inputs(child: ModuleInstance, call: Block, call_address: str) -> 
                 code="DL062",
                 address=call_address,
             )
+        else:
+            _ignored_attributes(child, name, attribute.pos, call_address)
         _validate(child, name, declaration, attribute.pos, call_address)
+
+
+def _ignored_attributes(child: ModuleInstance, name: str, where: Pos, call_address: str) -> None:
+    """DL062 for object attributes of ``var.NAME`` that the module never mentions.
+
+    Only where the module calls no other module: an object passed on whole may be read there.
+    """
+    from dynlint.provenance import trace_input
+
+    source = child.source
+    if source.calls:
+        return
+    spec = child.variable_type(name)
+    declared = _object_attributes(spec)
+    unmentioned = declared - names_mentioned(source)
+    if not unmentioned:
+        return
+    value = child.variable(name, None)
+    for path in _set_attributes(value, spec, unmentioned, []):
+        origin = trace_input(child, name, path)
+        label = ".".join([name, *path])
+        child.evaluation.report(
+            "warning",
+            f'{call_address} sets {label}, but the module at {source.display_dir} declares "{path[-1]}" '
+            "and never reads it: setting it changes nothing",
+            Pos(origin.file, origin.line) if origin.trace else where,
+            code="DL062",
+            address=call_address,
+            trace=origin.trace,
+        )
+
+
+def _object_attributes(spec: TypeSpec) -> set[str]:
+    found: set[str] = set()
+    if spec.kind == "object":
+        found |= set(spec.attributes)
+        for inner in spec.attributes.values():
+            found |= _object_attributes(inner)
+    for inner in [*([spec.element] if spec.element else []), *spec.elements]:
+        found |= _object_attributes(inner)
+    return found
+
+
+def _set_attributes(value: Any, spec: TypeSpec, wanted: set[str], path: list[str]) -> Iterable[list[str]]:
+    """Paths of the object attributes in ``wanted`` that ``value`` sets to something non-null."""
+    if isinstance(value, Unknown) or value is None:
+        return
+    if spec.kind == "object" and isinstance(value, dict):
+        for attribute, inner in spec.attributes.items():
+            item = value.get(attribute)
+            if attribute in wanted and item is not None and not isinstance(item, Unknown):
+                yield [*path, attribute]
+            yield from _set_attributes(item, inner, wanted, [*path, attribute])
+    elif spec.kind == "map" and spec.element and isinstance(value, dict):
+        for key in sorted(value):
+            yield from _set_attributes(value[key], spec.element, wanted, [*path, str(key)])
+    elif spec.kind in ("list", "set") and spec.element and isinstance(value, list):
+        for position, item in enumerate(value):
+            yield from _set_attributes(item, spec.element, wanted, [*path, str(position)])
 
 
 def check_root_inputs(root: ModuleInstance, given: dict[str, Any]) -> None:
@@ -75,7 +137,7 @@ def _validate(module: ModuleInstance, name: str, declaration: Block, where: Pos,
         message = _error_message(module, validation, scope)
         module.evaluation.report(
             "error",
-            f'var.{name} = {_shown(module, name)} fails the validation of the module at '
+            f"var.{name} = {_shown(module, name)} fails the validation of the module at "
             f"{module.source.display_dir}: {message}",
             where,
             code="DL060",
@@ -101,6 +163,26 @@ def _shown(module: ModuleInstance, name: str) -> str:
         return "(unknown)"
     text = json.dumps(value, default=str)
     return text if len(text) <= 80 else text[:77] + "..."
+
+
+def names_mentioned(source: ModuleSource) -> frozenset[str]:
+    """Every attribute name, index key and string literal in a module's expressions."""
+    cached = getattr(source, "_names_mentioned", None)
+    if cached is not None:
+        return cached
+    names: set[str] = set()
+    for parsed in source.files:
+        for expr in _expressions(parsed.body, top=True):
+            for node in walk(expr):
+                if isinstance(node, GetAttr):
+                    names.add(node.name)
+                elif isinstance(node, Literal) and isinstance(node.value, str):
+                    names.add(node.value)
+                elif isinstance(node, Splat):
+                    names.update(step.name for step in node.steps if step.name)
+    found = frozenset(names)
+    source._names_mentioned = found  # type: ignore[attr-defined]
+    return found
 
 
 def variables_read(source: ModuleSource) -> frozenset[str]:
@@ -159,6 +241,7 @@ def module_findings(
                 column=diagnostic.column or 1,
                 environment=environments.get((diagnostic.root or "", diagnostic.var_file)),
                 var_file=diagnostic.var_file,
+                trace=diagnostic.trace,
                 path=f"{diagnostic.file}:{diagnostic.message}",
             )
         )

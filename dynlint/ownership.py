@@ -101,7 +101,9 @@ class Ownership:
 
     def kms_keys(self, table: ResourceInstance) -> list[tuple[str, ResourceInstance]]:
         """The ``aws_kms_key`` resources that the table's or its replicas' key ARNs refer to."""
-        keys = [k for k in self.inventory.related("aws_kms_key") if evaluation_key(k) == evaluation_key(table)]
+        keys = [
+            k for k in self.inventory.related("aws_kms_key") if evaluation_key(k) == evaluation_key(table)
+        ]
         found: list[tuple[str, ResourceInstance]] = []
         for path, refs in sorted(table.references.items()):
             if not path.endswith("kms_key_arn"):
@@ -149,7 +151,9 @@ class Ownership:
 
 
 def _only(keys: list[ResourceInstance], key: ResourceInstance, refs: list[str]) -> bool:
-    return sum(1 for k in keys if without_key(k.address) in refs) == 1 or key.address == without_key(key.address)
+    return sum(1 for k in keys if without_key(k.address) in refs) == 1 or key.address == without_key(
+        key.address
+    )
 
 
 def _table_name(pointer: object) -> str | None:
@@ -186,6 +190,8 @@ def _policy_target(policy: ResourceInstance, targets: list[ResourceInstance]) ->
     matching = [
         t
         for t in (exact or keyless or same)
-        if resource_id and t.values.get("resource_id") == resource_id and t.values.get("scalable_dimension") == dimension
+        if resource_id
+        and t.values.get("resource_id") == resource_id
+        and t.values.get("scalable_dimension") == dimension
     ]
     return matching[0] if len(matching) == 1 else None

@@ -25,7 +25,9 @@ else:  # pragma: no cover
 
 RULE_ID = re.compile(r"^[A-Z][A-Z0-9]*[0-9]{3}$")
 RULE_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
-ENGINE_CHECKS = frozenset({"module-input-validation", "module-input-unknown", "module-input-ignored", "suppressions"})
+ENGINE_CHECKS = frozenset(
+    {"module-input-validation", "module-input-unknown", "module-input-ignored", "suppressions"}
+)
 SUBJECT_TYPES = frozenset(
     {
         "aws_dynamodb_table",
@@ -132,7 +134,9 @@ class Policy(BaseModel):
     @classmethod
     def _resource(cls, value: str) -> str:
         if value not in SUBJECT_TYPES:
-            raise ValueError(f"{value!r} is not a resource type rules can check ({', '.join(sorted(SUBJECT_TYPES))})")
+            raise ValueError(
+                f"{value!r} is not a resource type rules can check ({', '.join(sorted(SUBJECT_TYPES))})"
+            )
         return value
 
     @model_validator(mode="after")
@@ -140,7 +144,9 @@ class Policy(BaseModel):
         if bool(self.check) == bool(self.engine):
             raise ValueError("a rule needs either [[check]] conditions or `engine`, not both")
         if self.engine is not None and self.engine not in ENGINE_CHECKS:
-            raise ValueError(f"engine {self.engine!r} is not a check of dynlint ({', '.join(sorted(ENGINE_CHECKS))})")
+            raise ValueError(
+                f"engine {self.engine!r} is not a check of dynlint ({', '.join(sorted(ENGINE_CHECKS))})"
+            )
         kinds = {e.kind for e in self.example}
         for kind in ("fail", "pass"):
             if kind not in kinds:
@@ -236,7 +242,9 @@ def builtin_rules_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "rules"
 
 
-def load_directory(directory: Path, display: str, builtin: bool = False) -> tuple[list[Policy], list[PolicyError]]:
+def load_directory(
+    directory: Path, display: str, builtin: bool = False
+) -> tuple[list[Policy], list[PolicyError]]:
     """Every ``*.toml`` policy of a directory, in name order, and the files that failed."""
     policies: list[Policy] = []
     errors: list[PolicyError] = []

@@ -29,6 +29,17 @@ def trace_value(attribute: Attribute, scope: Any) -> ValueOrigin:
     return ValueOrigin(file=last.file, line=last.line, trace=steps)
 
 
+def trace_input(module: Any, name: str, path: list[str]) -> ValueOrigin:
+    """The origin of ``var.NAME`` (at ``path`` inside it) of ``module``, as its caller set it."""
+    steps: list[TraceStep] = []
+    _trace_variable(module, name, list(path), steps)
+    if not steps:
+        block = module.source.variables[name]
+        return ValueOrigin(file=block.pos.file, line=block.pos.line)
+    last = steps[-1]
+    return ValueOrigin(file=last.file, line=last.line, trace=steps)
+
+
 def _step(pos: Pos, note: str) -> TraceStep:
     return TraceStep(file=pos.file, line=pos.line, note=note)
 

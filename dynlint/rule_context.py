@@ -73,7 +73,9 @@ def compile_check(check: Check, position: int = 0) -> CompiledCheck:
         try:
             program = cel.compile(source)
         except (ValueError, RuntimeError) as error:
-            raise CelCompileError(position, field_name, f"CEL does not compile: {_first_line(error)}") from None
+            raise CelCompileError(
+                position, field_name, f"CEL does not compile: {_first_line(error)}"
+            ) from None
         unknown = [name for name in program.variables() if name not in NAMES and not _bound(name, source)]
         if unknown:
             raise CelCompileError(

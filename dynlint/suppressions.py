@@ -53,7 +53,9 @@ def parse_comment(text: str, file: str, line: int, target_line: int) -> Suppress
     rest = marker.group("rest")
     ids = _IDS.match(rest)
     if ids is None:
-        return Suppression(file, line, target_line, [], "", problem="names no rule ID (write `dynlint:ignore DL003 reason`)")
+        return Suppression(
+            file, line, target_line, [], "", problem="names no rule ID (write `dynlint:ignore DL003 reason`)"
+        )
     rules = [r.strip().upper() for r in ids.group("ids").split(",")]
     remainder = rest[ids.end() :]
     until: date | None = None
@@ -114,7 +116,9 @@ class Suppressor:
         self.spans: dict[tuple[str, str, str | None], list[tuple[str, int, int]]] = {}
         for resource in resources:
             key = (resource.root, resource.address, resource.var_file)
-            self.spans.setdefault(key, []).append((resource.file, resource.line, resource.end_line or resource.line))
+            self.spans.setdefault(key, []).append(
+                (resource.file, resource.line, resource.end_line or resource.line)
+            )
         self.address_used = [False] * len(by_address)
 
     def apply(self, findings: list[Finding], ran: set[str]) -> Outcome:
@@ -131,7 +135,11 @@ class Suppressor:
     def _silenced(self, finding: Finding) -> bool:
         silenced = False
         for suppression in self.comments:
-            if suppression.problem or suppression.expired(self.today) or not _names(suppression.rules, finding):
+            if (
+                suppression.problem
+                or suppression.expired(self.today)
+                or not _names(suppression.rules, finding)
+            ):
                 continue
             if self._applies(suppression, finding):
                 suppression.used = True
@@ -151,7 +159,9 @@ class Suppressor:
         spans = self.spans.get((finding.root, finding.address, finding.var_file), [])
         if finding.resource and finding.resource != finding.address:
             spans = spans + self.spans.get((finding.root, finding.resource, finding.var_file), [])
-        return any(f == suppression.file and start <= suppression.target_line <= end for f, start, end in spans)
+        return any(
+            f == suppression.file and start <= suppression.target_line <= end for f, start, end in spans
+        )
 
     def _problems(self, ran: set[str]) -> list[Finding]:
         problems = []
@@ -169,7 +179,8 @@ class Suppressor:
                     _problem(
                         "(config)",
                         0,
-                        f"config suppression of {', '.join(entry.rules)} for {entry.address} silences nothing",
+                        f"config suppression of {', '.join(entry.rules)} for {entry.address} "
+                        "silences nothing",
                     )
                 )
         return problems
@@ -192,5 +203,12 @@ def _address_matches(entry: AddressSuppression, finding: Finding) -> bool:
 def _problem(file: str, line: int, message: str) -> Finding:
     rule_id, name = SUPPRESSION_RULE
     return Finding(
-        rule_id=rule_id, name=name, severity="note", message=message, address="", root="", file=file, line=line
+        rule_id=rule_id,
+        name=name,
+        severity="note",
+        message=message,
+        address="",
+        root="",
+        file=file,
+        line=line,
     )

@@ -51,3 +51,32 @@ def test_installed_wheel_runs_from_its_own_files(wheel: Path, tmp_path: Path) ->
     location, document = result.stdout.split("\n", 1)
     assert location.startswith(str(installed))
     assert len(json.loads(document)["tables"]) == 2
+
+
+def test_wheel_ships_every_policy_file(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    policies = {f"dynlint/rules/{p.name}" for p in (REPO / "rules").glob("*.toml")}
+    assert policies and policies <= names, sorted(policies - names)
+
+
+def test_installed_wheel_checks_with_its_own_rules(wheel: Path, tmp_path: Path) -> None:
+    installed = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(installed)
+    environment = {**os.environ, "PYTHONPATH": str(installed)}
+    code = "from dynlint.cli import main; main()"
+    example = REPO / "fixtures" / "seeds" / "lead-capture"
+    listed = subprocess.run(
+        [sys.executable, "-c", code, "rules"], cwd=tmp_path, env=environment, capture_output=True, text=True
+    )
+    assert listed.returncode == 0, listed.stderr
+    assert "built-in" in listed.stdout
+    assert {p.stem for p in (REPO / "rules").glob("*.toml")} <= set(listed.stdout.split())
+    checked = subprocess.run(
+        [sys.executable, "-c", code, "check", str(example), "--format", "json"],
+        cwd=tmp_path,
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+    assert checked.returncode == 1, checked.stderr
+    assert "DL001" in {f["rule_id"] for f in json.loads(checked.stdout)["findings"]}

@@ -8,7 +8,6 @@ reported as unknown.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +28,7 @@ from dynlint.cost.modes import Mode, Settings
 from dynlint.cost.prices import PriceBook, TableClass
 from dynlint.cost.traffic import Profile
 from dynlint.model import Inventory, ResourceInstance
+from dynlint.ownership import Ownership, ScalingTarget
 
 PROVISIONED = "PROVISIONED"
 PAY_PER_REQUEST = "PAY_PER_REQUEST"
@@ -37,13 +37,6 @@ TABLE_CLASSES: dict[str, TableClass] = {
     "STANDARD_INFREQUENT_ACCESS": "standard-ia",
 }
 KEYS_ONLY_ENTRY_KB = 1.0
-DIMENSIONS: dict[str, tuple[bool, Kind]] = {
-    "dynamodb:table:ReadCapacityUnits": (False, "read"),
-    "dynamodb:table:WriteCapacityUnits": (False, "write"),
-    "dynamodb:index:ReadCapacityUnits": (True, "read"),
-    "dynamodb:index:WriteCapacityUnits": (True, "write"),
-}
-_INSTANCE_KEY = re.compile(r"\[[^\]]*\]$")
 
 
 @dataclass
@@ -86,11 +79,12 @@ class PathOptions:
 
 def price_inventory(inventory: Inventory, options: PathOptions) -> list[TableResult]:
     """Every table of ``inventory`` priced under ``options``, in inventory order."""
-    return [price_table(table, inventory, options) for table in inventory.tables]
+    ownership = Ownership(inventory)
+    return [price_table(table, ownership, options) for table in inventory.tables]
 
 
-def price_table(table: ResourceInstance, inventory: Inventory, options: PathOptions) -> TableResult:
-    reader = _TableReader(table, inventory)
+def price_table(table: ResourceInstance, ownership: Ownership, options: PathOptions) -> TableResult:
+    reader = _TableReader(table, ownership)
     spec = reader.spec(options)
     result = TableResult(
         resource=table,
@@ -144,20 +138,12 @@ def _max_of(found: Estimate, index: str, kind: Kind) -> int:
     return setting.autoscaling.max_capacity
 
 
-def _without_key(address: str) -> str:
-    return _INSTANCE_KEY.sub("", address)
-
-
-def _same_evaluation(a: ResourceInstance, b: ResourceInstance) -> bool:
-    return (a.root, a.environment, a.var_file) == (b.root, b.environment, b.var_file)
-
-
 class _TableReader:
     """Reads one table's values, collecting warnings and unknowns on the way."""
 
-    def __init__(self, table: ResourceInstance, inventory: Inventory) -> None:
+    def __init__(self, table: ResourceInstance, ownership: Ownership) -> None:
         self.table = table
-        self.inventory = inventory
+        self.ownership = ownership
         self.warnings: list[str] = []
         self.unknown: list[str] = []
         self.billing_mode = self._billing_mode()
@@ -255,7 +241,7 @@ class _TableReader:
     # Configured capacity ---------------------------------------------------------------------
 
     def _configured(self, gsis: Sequence[tuple[IndexSpec, int]]) -> dict[tuple[str, Kind], CapacitySetting]:
-        autoscaling = _Autoscaling(self.table, self.inventory, [gsi.name for gsi, _ in gsis])
+        autoscaling = _Autoscaling(self.table, self.ownership, [gsi.name for gsi, _ in gsis])
         self.warnings.extend(autoscaling.warnings)
         configured: dict[tuple[str, Kind], CapacitySetting] = {}
         places = [(TABLE, "")] + [(gsi.name, f"global_secondary_index.{n}.") for gsi, n in gsis]
@@ -308,80 +294,47 @@ def _lookup(values: dict[str, Any], path: str) -> Any:
 class _Autoscaling:
     """The autoscaling targets and target-tracking policies that belong to one table."""
 
-    def __init__(self, table: ResourceInstance, inventory: Inventory, gsis: list[str]) -> None:
+    def __init__(self, table: ResourceInstance, ownership: Ownership, gsis: list[str]) -> None:
         self.table = table
-        self.inventory = inventory
         self.gsis = gsis
         self.warnings: list[str] = []
         self.policies: dict[tuple[str, Kind], ScalingPolicy | str] = {}
-        for target in inventory.related("aws_appautoscaling_target"):
-            if self._belongs(target):
-                self._add(target)
+        for scaling in ownership.scaling_targets(table):
+            self._add(scaling)
 
-    def _tables_named(self, name: str) -> list[ResourceInstance]:
-        return [
-            t
-            for t in self.inventory.tables
-            if _same_evaluation(t, self.table) and t.values.get("name") == name
-        ]
-
-    def _belongs(self, target: ResourceInstance) -> bool:
-        if not _same_evaluation(target, self.table):
-            return False
-        if target.values.get("service_namespace") not in ("dynamodb", None):
-            return False
-        refs = target.references.get("resource_id", [])
-        by_reference = [
-            t
-            for t in self.inventory.tables
-            if _same_evaluation(t, self.table)
-            and any(ref in (t.address, _without_key(t.address)) for ref in refs)
-        ]
-        if len(by_reference) == 1:
-            return by_reference[0] is self.table
-        resource_id = target.values.get("resource_id")
-        name = self.table.values.get("name")
-        if not isinstance(resource_id, str) or not isinstance(name, str):
-            return False
-        named = resource_id == f"table/{name}" or resource_id.startswith(f"table/{name}/index/")
-        if not named:
-            return False
-        pool = [t for t in by_reference or self._tables_named(name) if t.values.get("name") == name]
-        return len(pool) == 1 and pool[0] is self.table
-
-    def _add(self, target: ResourceInstance) -> None:
-        found = self._dimension(target)
+    def _add(self, scaling: ScalingTarget) -> None:
+        found = self._dimension(scaling)
         if found is None:
             return
-        policy = self._policy(target)
+        policy = self._policy(scaling)
         if policy is not None:
             self.policies[found] = policy
 
-    def _dimension(self, target: ResourceInstance) -> tuple[str, Kind] | None:
-        dimension = target.values.get("scalable_dimension")
-        if dimension not in DIMENSIONS:
+    def _dimension(self, scaling: ScalingTarget) -> tuple[str, Kind] | None:
+        target = scaling.target
+        if scaling.kind is None:
             if target.is_unknown("scalable_dimension"):
                 self.warnings.append(f"{target.address}: scalable_dimension is unknown; ignored")
             return None
-        on_index, kind = DIMENSIONS[dimension]
-        if not on_index:
+        kind: Kind = "read" if scaling.kind == "read" else "write"
+        if not scaling.on_index:
             return TABLE, kind
-        resource_id = target.values.get("resource_id")
-        if isinstance(resource_id, str) and "/index/" in resource_id:
-            return resource_id.split("/index/", 1)[1], kind
+        if scaling.index is not None:
+            return scaling.index, kind
         if len(self.gsis) == 1:
             return self.gsis[0], kind
         self.warnings.append(f"{target.address}: cannot tell which index it scales; ignored")
         return None
 
-    def _policy(self, target: ResourceInstance) -> ScalingPolicy | str | None:
+    def _policy(self, scaling: ScalingTarget) -> ScalingPolicy | str | None:
+        target = scaling.target
         bounds: list[int] = []
         for name in ("min_capacity", "max_capacity"):
             value = target.values.get(name)
             if target.is_unknown(name) or not isinstance(value, (int, float)):
                 return f"{target.address}: {name} is unknown until apply"
             bounds.append(int(value))
-        target_value = self._target_value(target)
+        target_value = self._target_value(scaling)
         if target_value is None:
             self.warnings.append(
                 f"{target.address} has no target-tracking policy, so it does not scale; "
@@ -393,26 +346,13 @@ class _Autoscaling:
         low, high = bounds
         return ScalingPolicy(min_capacity=max(1, low), max_capacity=high, target=target_value)
 
-    def _target_value(self, target: ResourceInstance) -> float | str | None:
-        policies = [
-            p
-            for p in self.inventory.related("aws_appautoscaling_policy")
-            if _same_evaluation(p, target) and self._policy_targets(p, target)
-        ]
+    @staticmethod
+    def _target_value(scaling: ScalingTarget) -> float | str | None:
         path = "target_tracking_scaling_policy_configuration.0.target_value"
-        for policy in policies:
+        for policy in scaling.policies:
             if policy.is_unknown(path):
                 return f"{policy.address}: target_value is unknown until apply"
             value = _lookup(policy.values, path)
             if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
                 return value / 100.0
         return None
-
-    @staticmethod
-    def _policy_targets(policy: ResourceInstance, target: ResourceInstance) -> bool:
-        refs = policy.references.get("resource_id", [])
-        if any(ref in (target.address, _without_key(target.address)) for ref in refs):
-            return True
-        same_id = policy.values.get("resource_id") == target.values.get("resource_id")
-        same_dimension = policy.values.get("scalable_dimension") == target.values.get("scalable_dimension")
-        return bool(same_id and same_dimension and target.values.get("resource_id"))

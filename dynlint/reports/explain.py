@@ -52,7 +52,7 @@ def explain_markdown(policy: Policy) -> str:
         "## Suppressing it",
         "",
         f"`# dynlint:ignore {policy.id} <reason>` on the line above the resource, block or attribute, "
-        f"or `ignore = [\"{policy.id}\"]` in the configuration.",
+        f'or `ignore = ["{policy.id}"]` in the configuration.',
         "",
     ]
     return "\n".join(lines)

@@ -95,7 +95,9 @@ def _finding_lines(finding: Finding, sources: _SourceLines) -> list[str]:
 
 def summary_line(result: CheckResult) -> str:
     counts = Counter(f.severity for f in result.findings)
-    parts = [f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}" for s in ("error", "warning", "note") if counts[s]]
+    parts = [
+        f"{counts[s]} {s}{'s' if counts[s] != 1 else ''}" for s in ("error", "warning", "note") if counts[s]
+    ]
     found = len(result.findings)
     text = f"Found {found} finding{'s' if found != 1 else ''}"
     if parts:
@@ -122,7 +124,9 @@ class _SourceLines:
     def line(self, file: str, number: int) -> str | None:
         if file not in self.files:
             try:
-                self.files[file] = (self.cwd / file).read_text(encoding="utf-8-sig", errors="replace").splitlines()
+                self.files[file] = (
+                    (self.cwd / file).read_text(encoding="utf-8-sig", errors="replace").splitlines()
+                )
             except OSError:
                 self.files[file] = None
         lines = self.files[file]
