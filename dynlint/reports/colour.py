@@ -16,6 +16,11 @@ RESET = "\x1b[0m"
 SEVERITY_STYLES = {"error": "\x1b[1;31m", "warning": "\x1b[33m", "note": "\x1b[36m"}
 DIM = "\x1b[2m"
 _SEVERITY_WORD = re.compile(r"\b(error|warning|note)\b")
+_FINDING_LINE = re.compile(
+    r"^(?P<where>\S.*?:\d+:\d+): (?P<rule>[A-Z]+[0-9]+) (?P<severity>error|warning|note) "
+)
+_DETAIL_LINE = re.compile(r"^(\s+\S* [|=] ?)")
+BOLD = "\x1b[1m"
 
 
 def colour_enabled(stream: TextIO | None, environ: Mapping[str, str] | None = None) -> bool:
@@ -41,6 +46,23 @@ def paint_severity(severity: str, text: str | None = None) -> str:
 def colour_line(line: str) -> str:
     """The first severity word of a report line, coloured (the rest of the line unchanged)."""
     return _SEVERITY_WORD.sub(lambda m: paint_severity(m.group(1)), line, count=1)
+
+
+def colour_findings_text(text: str) -> str:
+    """The text report with each finding's severity coloured, its place bold, details dimmed."""
+    return "\n".join(_colour_report_line(line) for line in text.split("\n"))
+
+
+def _colour_report_line(line: str) -> str:
+    match = _FINDING_LINE.match(line)
+    if match:
+        severity = match["severity"]
+        head = f"{paint(match['where'], BOLD)}: {paint(match['rule'], BOLD)} {paint_severity(severity)} "
+        return head + line[match.end() :]
+    detail = _DETAIL_LINE.match(line)
+    if detail:
+        return paint(detail.group(1), DIM) + line[detail.end() :]
+    return line
 
 
 def strip_colour(text: str) -> str:

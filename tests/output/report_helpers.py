@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -112,3 +114,67 @@ def sample_outcome() -> Outcome:
         ],
         rules=list(RULES),
     )
+
+
+# The runner's grammar: ::name key=value,key=value::data, one command a line; property values
+# carry no raw ':' or ',', data no raw CR or LF; '%XX' escapes are undone after splitting.
+COMMAND = re.compile(r"^::(?P<name>[a-z-]+)(?: (?P<props>[^:]*))?::(?P<data>[^\r\n]*)$")
+PROPERTY = re.compile(r"^(?P<key>[A-Za-z]+)=(?P<value>[^,]*)$")
+
+
+def unescape_data(text: str) -> str:
+    return text.replace("%0D", "\r").replace("%0A", "\n").replace("%25", "%")
+
+
+def unescape_property(text: str) -> str:
+    return unescape_data(text.replace("%3A", ":").replace("%2C", ","))
+
+
+def parse(line: str) -> tuple[str, dict[str, str], str]:
+    match = COMMAND.match(line)
+    assert match, f"not a workflow command: {line!r}"
+    properties = {}
+    for item in (match["props"] or "").split(","):
+        if item:
+            prop = PROPERTY.match(item)
+            assert prop, f"bad property {item!r} in {line!r}"
+            properties[prop["key"]] = unescape_property(prop["value"])
+    return match["name"], properties, unescape_data(match["data"])
+
+
+def commands(text: str) -> list[tuple[str, dict[str, str], str]]:
+    return [parse(line) for line in text.splitlines() if line.startswith("::")]
+
+
+SUITE_COUNTS = ("tests", "failures", "errors", "skipped", "time")
+
+
+def check_structure(text: str) -> ET.Element:
+    """The layout of Jenkins' JUnit schema: testsuites > testsuite > (properties?, testcase*)."""
+    assert text.startswith("<?xml version='1.0' encoding='utf-8'?>")
+    root = ET.fromstring(text.encode("utf-8"))
+    assert root.tag == "testsuites"
+    total = {"tests": 0, "failures": 0, "errors": 0}
+    for suite in root:
+        assert suite.tag == "testsuite"
+        assert suite.get("name")
+        assert all(suite.get(a) is not None for a in SUITE_COUNTS)
+        children = [c.tag for c in suite]
+        assert set(children) <= {"properties", "testcase"}
+        assert "properties" not in children[1:], "properties come first"
+        cases = suite.findall("testcase")
+        for case in cases:
+            assert case.get("name") and case.get("classname") is not None
+            assert {c.tag for c in case} <= {"failure", "error", "skipped", "system-out", "system-err"}
+            for outcome in case.findall("failure") + case.findall("error"):
+                assert outcome.get("message") and outcome.get("type")
+        counted = {
+            "tests": len(cases),
+            "failures": sum(1 for c in cases if c.find("failure") is not None),
+            "errors": sum(1 for c in cases if c.find("error") is not None),
+        }
+        assert {k: int(suite.get(k)) for k in counted} == counted
+        for key in total:
+            total[key] += counted[key]
+    assert {k: int(root.get(k)) for k in total} == total
+    return root

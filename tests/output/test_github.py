@@ -2,40 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
-from report_helpers import Outcome, finding
+from report_helpers import Outcome, commands, finding
 
 from dynlint.reports.github import escape_data, escape_property, render_github, workflow_command
-
-# The runner's grammar: ::name key=value,key=value::data, one command a line; property values
-# carry no raw ':' or ',', data no raw CR or LF; '%XX' escapes are undone after splitting.
-COMMAND = re.compile(r"^::(?P<name>[a-z-]+)(?: (?P<props>[^:]*))?::(?P<data>[^\r\n]*)$")
-PROPERTY = re.compile(r"^(?P<key>[A-Za-z]+)=(?P<value>[^,]*)$")
-
-
-def unescape_data(text: str) -> str:
-    return text.replace("%0D", "\r").replace("%0A", "\n").replace("%25", "%")
-
-
-def unescape_property(text: str) -> str:
-    return unescape_data(text.replace("%3A", ":").replace("%2C", ","))
-
-
-def parse(line: str) -> tuple[str, dict[str, str], str]:
-    match = COMMAND.match(line)
-    assert match, f"not a workflow command: {line!r}"
-    properties = {}
-    for item in (match["props"] or "").split(","):
-        if item:
-            prop = PROPERTY.match(item)
-            assert prop, f"bad property {item!r} in {line!r}"
-            properties[prop["key"]] = unescape_property(prop["value"])
-    return match["name"], properties, unescape_data(match["data"])
-
-
-def commands(text: str) -> list[tuple[str, dict[str, str], str]]:
-    return [parse(line) for line in text.splitlines() if line.startswith("::")]
 
 
 def test_every_finding_is_an_annotation_at_its_place(outcome: Outcome) -> None:

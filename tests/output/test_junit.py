@@ -2,44 +2,9 @@
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
-
-from report_helpers import Outcome, finding
+from report_helpers import Outcome, check_structure, finding
 
 from dynlint.reports.junit import TableKey, render_junit
-
-SUITE_COUNTS = ("tests", "failures", "errors", "skipped", "time")
-
-
-def check_structure(text: str) -> ET.Element:
-    """The layout of Jenkins' JUnit schema: testsuites > testsuite > (properties?, testcase*)."""
-    assert text.startswith("<?xml version='1.0' encoding='utf-8'?>")
-    root = ET.fromstring(text.encode("utf-8"))
-    assert root.tag == "testsuites"
-    total = {"tests": 0, "failures": 0, "errors": 0}
-    for suite in root:
-        assert suite.tag == "testsuite"
-        assert suite.get("name")
-        assert all(suite.get(a) is not None for a in SUITE_COUNTS)
-        children = [c.tag for c in suite]
-        assert set(children) <= {"properties", "testcase"}
-        assert "properties" not in children[1:], "properties come first"
-        cases = suite.findall("testcase")
-        for case in cases:
-            assert case.get("name") and case.get("classname") is not None
-            assert {c.tag for c in case} <= {"failure", "error", "skipped", "system-out", "system-err"}
-            for outcome in case.findall("failure") + case.findall("error"):
-                assert outcome.get("message") and outcome.get("type")
-        counted = {
-            "tests": len(cases),
-            "failures": sum(1 for c in cases if c.find("failure") is not None),
-            "errors": sum(1 for c in cases if c.find("error") is not None),
-        }
-        assert {k: int(suite.get(k)) for k in counted} == counted
-        for key in total:
-            total[key] += counted[key]
-    assert {k: int(root.get(k)) for k in total} == total
-    return root
 
 
 def test_a_testcase_per_table_and_rule_and_a_failure_per_finding(outcome: Outcome) -> None:
