@@ -253,7 +253,9 @@ def _level(severity: str) -> Level:
 def _result(finding: Finding, rule_index: int, locator: Locator) -> Result:
     primary = Location(
         physical_location=locator.location(finding.file, finding.line, finding.column),
-        logical_locations=[LogicalLocation(fully_qualified_name=finding.address, kind="resource")],
+        logical_locations=[LogicalLocation(fully_qualified_name=finding.address, kind="resource")]
+        if finding.address
+        else None,
     )
     properties = {
         "address": finding.address,
@@ -266,12 +268,20 @@ def _result(finding: Finding, rule_index: int, locator: Locator) -> Result:
         rule_id=finding.rule_id,
         rule_index=rule_index,
         level=_level(finding.severity),
-        message=Message(text=finding.message),
+        message=Message(
+            text=f"{finding.message} ({_context(finding)})" if finding.address else finding.message
+        ),
         locations=[primary],
         related_locations=_related(finding.trace, locator) or None,
         partial_fingerprints={FINGERPRINT_KEY: finding.fingerprint},
         properties={k: v for k, v in properties.items() if v is not None},
     )
+
+
+def _context(finding: Finding) -> str:
+    """Which evaluation: the same line can hold findings of several roots and var files."""
+    context = f"{finding.address} in {finding.root or '.'}"
+    return f"{context} with {finding.var_file}" if finding.var_file else context
 
 
 def _related(trace: list[TraceStep], locator: Locator) -> list[Location]:
