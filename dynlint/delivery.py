@@ -111,7 +111,7 @@ def render(
     if output_format == "github":
         from dynlint.reports.github import render_github
 
-        return render_github(result)
+        return render_github(result, cwd)
     if output_format == "junit":
         from dynlint.reports.junit import render_junit
 

@@ -15,7 +15,6 @@ from typing import TextIO
 RESET = "\x1b[0m"
 SEVERITY_STYLES = {"error": "\x1b[1;31m", "warning": "\x1b[33m", "note": "\x1b[36m"}
 DIM = "\x1b[2m"
-_SEVERITY_WORD = re.compile(r"\b(error|warning|note)\b")
 _FINDING_LINE = re.compile(
     r"^(?P<where>\S.*?:\d+:\d+): (?P<rule>[A-Z]+[0-9]+) (?P<severity>error|warning|note) "
 )
@@ -41,11 +40,6 @@ def paint(text: str, style: str) -> str:
 def paint_severity(severity: str, text: str | None = None) -> str:
     """``text`` (default: the severity word) in the colour of ``severity``."""
     return paint(severity if text is None else text, SEVERITY_STYLES.get(severity, ""))
-
-
-def colour_line(line: str) -> str:
-    """The first severity word of a report line, coloured (the rest of the line unchanged)."""
-    return _SEVERITY_WORD.sub(lambda m: paint_severity(m.group(1)), line, count=1)
 
 
 def colour_findings_text(text: str) -> str:

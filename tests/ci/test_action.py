@@ -27,6 +27,7 @@ def runner_temp(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
     """A checked-out repository: a clean root module and one with a finding."""
+    (tmp_path / ".git").mkdir()
     shutil.copytree(FIXTURE, tmp_path / "infra")
     shutil.copytree(FIXTURE, tmp_path / "legacy")
     main = tmp_path / "legacy" / "modules" / "table" / "main.tf"
@@ -98,6 +99,7 @@ def test_working_directory_and_input_errors(workspace: Path, runner_temp: Path) 
     inputs = {**python_input(), "working-directory": "infra", "paths": "live", "upload-sarif": "true"}
     run = run_action(REPO, inputs, workspace, runner_temp)
     assert run.outputs["exit-code"] == "2"
-    assert "::error file=live/broken.tf,line=" in run.step("Run dynlint check").stdout
+    annotations = run.step("Run dynlint check").stdout
+    assert "::error file=infra/live/broken.tf,line=" in annotations, "paths from the repository's top"
     assert run.step("Upload SARIF to code scanning").skipped, "a partial run is not uploaded"
     assert run.step("Fail when dynlint did").returncode == 2

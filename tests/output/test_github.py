@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from report_helpers import Outcome, commands, finding
 
 from dynlint.reports.github import escape_data, escape_property, render_github, workflow_command
@@ -61,3 +63,11 @@ def test_awkward_text_round_trips() -> None:
     _name, props, data = command
     assert props["file"] == "dir,with:odd%chars/main.tf"
     assert data.startswith("50% of keys: a, b\r\nand then :: more\n")
+
+
+def test_paths_are_relative_to_the_work_tree_top(tmp_path: Path) -> None:
+    (tmp_path / "infra").mkdir()
+    outcome = Outcome(findings=[finding(file="live/main.tf")])
+    text = render_github(outcome, cwd=tmp_path / "infra", top=tmp_path)
+    ((_, props, _),) = commands(text)
+    assert props["file"] == "infra/live/main.tf"
