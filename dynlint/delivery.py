@@ -63,6 +63,8 @@ def check_report(
 ) -> Report:
     """Run the check and render it; raises UsageError for what the user asked wrong."""
     cwd = (cwd or Path.cwd()).resolve()
+    if delivery.baseline is not None and delivery.write_baseline is not None:
+        raise UsageError("give --baseline or --write-baseline, not both (a baseline records all findings)")
     change = _select_changed(options, delivery, cwd)
     result = run_check(options, cwd)
     notes = [f"dynlint: {describe_diagnostic(e)}" for e in result.errors]

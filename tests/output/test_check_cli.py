@@ -133,6 +133,7 @@ def test_output_goes_to_a_file_in_any_format(tree: Path) -> None:
         (["clean", "--select", "DL999"], 2),
         (["nowhere"], 2),
         (["clean", "--baseline", "missing.json"], 2),
+        (["clean", "--baseline", "a.json", "--write-baseline", "b.json"], 2),
     ],
 )
 def test_exit_codes(tree: Path, args: list[str], expected: int) -> None:
