@@ -129,6 +129,7 @@ def run_check(options: CheckOptions, cwd: Path | None = None) -> CheckResult:
         config.suppress,
         inventory.resources,
         options.today or date.today(),
+        inventory.module_calls,
     )
     outcome = suppressor.apply(findings, {p.id for p in selected})
     reported = outcome.findings
@@ -179,7 +180,7 @@ def _unique(findings: list[Finding]) -> list[Finding]:
 def _comments(findings: list[Finding], inventory: Inventory, cwd: Path) -> list[Suppression]:
     """Suppression comments of every file that a resource or a finding comes from."""
     files = {f.file for f in findings} | {s.file for f in findings for s in f.trace}
-    files |= {r.file for r in inventory.resources}
+    files |= {r.file for r in inventory.resources} | {c.file for c in inventory.module_calls}
     files = sorted(f for f in files if not f.startswith("--"))
     found = []
     for display in files:

@@ -49,22 +49,26 @@ class Subject:
 def run_policies(
     policies: Iterable[Policy], inventory: Inventory, ownership: Ownership, settings: EngineSettings
 ) -> list[Finding]:
-    by_type: dict[str, list[Policy]] = {}
+    by_type: dict[str, list[tuple[Policy, CompiledCheck]]] = {}
     for policy in policies:
-        if policy.check:
-            by_type.setdefault(policy.resource, []).append(policy)
+        for compiled in policy.compiled:
+            by_type.setdefault(policy.resource, []).append((policy, compiled))
+    for checks in by_type.values():
+        # Checks without for_each first: binding ``item`` rebuilds the CEL environment.
+        checks.sort(key=lambda pair: pair[1].for_each is not None)
+    # Converting values into CEL is most of the cost: only the names the checks read.
+    needed = {kind: {name for _, c in checks for name in c.names} for kind, checks in by_type.items()}
     findings: list[Finding] = []
     for resource in inventory.resources:
         applicable = by_type.get(resource.type)
         if not applicable:
             continue
         subject = build_subject(resource, inventory, ownership, settings)
-        context = new_context(subject.variables)
-        for policy in applicable:
+        context = new_context({k: v for k, v in subject.variables.items() if k in needed[resource.type]})
+        for policy, compiled in applicable:
             if policy.production_only and subject.production is not True:
                 continue
-            for compiled in policy.compiled:
-                findings.extend(_run_check(policy, compiled, subject, context, settings))
+            findings.extend(_run_check(policy, compiled, subject, context, settings))
     return findings
 
 
@@ -84,14 +88,15 @@ def build_subject(
         variables["table"] = variables["resource"] if table is resource else known_values(table)
         variables["meta"]["table_lifecycle"] = lifecycle_of(table)
         variables["meta"]["table_address"] = table.address
-    related = {r.address: r for r in _related_resources(table, ownership)} if table is not None else {}
-    related.pop(resource.address, None)
+    related: dict[str, ResourceInstance] = {}
+    if table is not None:
+        related = {r.address: r for r in _related_resources(table, ownership) if r is not resource}
     return Subject(resource, table, production, variables, related)
 
 
 def _related_resources(table: ResourceInstance, ownership: Ownership) -> list[ResourceInstance]:
-    found = [t.target for t in ownership.scaling_targets(table)]
-    found += [p for t in ownership.scaling_targets(table) for p in t.policies]
+    targets = ownership.scaling_targets(table)
+    found = [t.target for t in targets] + [p for t in targets for p in t.policies]
     found += ownership.consumers(table) + [k for _, k in ownership.kms_keys(table)]
     found += ownership.belongings(table, "aws_dynamodb_table_replica")
     return found
@@ -135,10 +140,13 @@ def _run_check(
     if compiled.for_each is None:
         return [f for f in [_evaluate(policy, compiled, subject, context, settings)] if f]
     items = _execute(compiled.for_each, context)
-    if not isinstance(items, list):
+    if not isinstance(items, list) or not items:
         return []
+    verdicts = _execute(compiled.when_each, context) if compiled.when_each is not None else _ERROR
     findings = []
     for position, item in enumerate(items):
+        if isinstance(verdicts, list) and verdicts[position] is not True:
+            continue
         context.update({"item": item, "index": position})
         found = _evaluate(policy, compiled, subject, context, settings)
         if found is not None:
@@ -191,6 +199,7 @@ def make_finding(
         root=resource.root,
         file=origin.file if origin else resource.file,
         line=origin.line if origin else resource.line,
+        column=origin.column if origin else 1,
         resource=resource.address,
         environment=resource.environment,
         var_file=resource.var_file,

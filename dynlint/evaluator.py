@@ -19,7 +19,14 @@ from dynlint.discover import is_local_source, may_define_resources
 from dynlint.environments import ENVIRONMENT_VARIABLES
 from dynlint.expressions import Scope, evaluate, iterate
 from dynlint.functions import to_number
-from dynlint.model import MODELLED_TYPES, Diagnostic, ResourceInstance, TraceStep, ValueOrigin
+from dynlint.model import (
+    MODELLED_TYPES,
+    Diagnostic,
+    ModuleCall,
+    ResourceInstance,
+    TraceStep,
+    ValueOrigin,
+)
 from dynlint.module_checks import check_call_inputs
 from dynlint.modules import MODULE_META_ARGUMENTS, ModuleSource, SourceTree, literal_source
 from dynlint.provenance import trace_value
@@ -53,6 +60,7 @@ class Evaluation:
     given: dict[str, GivenValue]
     environment_resolver: Callable[[list[Any], Any], tuple[str | None, str | None]] | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    module_calls: list[ModuleCall] = field(default_factory=list)
     modules_json: dict[str, Path] | None = None
     _reported: set[tuple[Any, ...]] = field(default_factory=set)
 
@@ -344,6 +352,16 @@ class ModuleInstance:
         if self.may_define_resources(name):
             for _, child in children:
                 check_call_inputs(child, block, child.address)
+                self.evaluation.module_calls.append(
+                    ModuleCall(
+                        address=child.address,
+                        root=self.evaluation.root,
+                        var_file=self.evaluation.var_file,
+                        file=block.pos.file,
+                        line=block.pos.line,
+                        end_line=block.end_line,
+                    )
+                )
         return children
 
     def may_define_resources(self, name: str) -> bool:
@@ -620,7 +638,7 @@ def _count_blocks(values: dict[str, Any], name: str) -> int:
 
 def _record(origins: dict[str, ValueOrigin] | None, path: str, pos: Pos) -> None:
     if origins is not None:
-        origins[path] = ValueOrigin(file=pos.file, line=pos.line)
+        origins[path] = ValueOrigin(file=pos.file, line=pos.line, column=pos.column)
 
 
 def _append_block(values: dict[str, Any], name: str, block_values: Any) -> None:

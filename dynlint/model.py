@@ -40,6 +40,7 @@ class TraceStep(BaseModel):
     file: str
     line: int
     note: str
+    column: int = 1
 
 
 class ValueOrigin(BaseModel):
@@ -47,6 +48,7 @@ class ValueOrigin(BaseModel):
 
     file: str
     line: int
+    column: int = 1
     trace: list[TraceStep] = Field(default_factory=list)
 
 
@@ -104,11 +106,23 @@ class Diagnostic(BaseModel):
     trace: list[TraceStep] = Field(default_factory=list)
 
 
+class ModuleCall(BaseModel):
+    """Where one evaluated module call instance is written (for suppressions on the call)."""
+
+    address: str
+    root: str
+    var_file: str | None = None
+    file: str
+    line: int
+    end_line: int
+
+
 class Inventory(BaseModel):
     """All resource instances of a scan, with what could not be read or evaluated."""
 
     resources: list[ResourceInstance] = Field(default_factory=list)
     diagnostics: list[Diagnostic] = Field(default_factory=list)
+    module_calls: list[ModuleCall] = Field(default_factory=list)
     files: int = 0
 
     @property

@@ -63,6 +63,9 @@ class Ownership:
         self._tables: dict[tuple[str, str | None, str | None], list[ResourceInstance]] = defaultdict(list)
         for table in inventory.tables:
             self._tables[evaluation_key(table)].append(table)
+        self._keys: dict[tuple[str, str | None, str | None], list[ResourceInstance]] = defaultdict(list)
+        for key in inventory.related("aws_kms_key"):
+            self._keys[evaluation_key(key)].append(key)
         self._owner: dict[int, ResourceInstance | None] = {}
         self._belongings: dict[int, list[ResourceInstance]] = defaultdict(list)
         for resource in inventory.resources:
@@ -72,6 +75,7 @@ class Ownership:
                 if owner is not None:
                     self._belongings[id(owner)].append(resource)
         self._policies = self._policies_by_target()
+        self._targets = {id(p): t for t in inventory.resources for p in self._policies.get(id(t), [])}
 
     # Questions ---------------------------------------------------------------------------
 
@@ -101,9 +105,7 @@ class Ownership:
 
     def kms_keys(self, table: ResourceInstance) -> list[tuple[str, ResourceInstance]]:
         """The ``aws_kms_key`` resources that the table's or its replicas' key ARNs refer to."""
-        keys = [
-            k for k in self.inventory.related("aws_kms_key") if evaluation_key(k) == evaluation_key(table)
-        ]
+        keys = self._keys.get(evaluation_key(table), [])
         found: list[tuple[str, ResourceInstance]] = []
         for path, refs in sorted(table.references.items()):
             if not path.endswith("kms_key_arn"):
@@ -118,10 +120,7 @@ class Ownership:
         return found
 
     def target_of(self, policy: ResourceInstance) -> ResourceInstance | None:
-        for target_id, policies in self._policies.items():
-            if any(p is policy for p in policies):
-                return next(t for t in self.inventory.resources if id(t) == target_id)
-        return None
+        return self._targets.get(id(policy))
 
     # Finding owners ----------------------------------------------------------------------
 

@@ -24,9 +24,9 @@ def trace_value(attribute: Attribute, scope: Any) -> ValueOrigin:
     steps: list[TraceStep] = []
     _trace(attribute.expr, scope, [], steps)
     if not steps:
-        return ValueOrigin(file=attribute.pos.file, line=attribute.pos.line)
+        return ValueOrigin(file=attribute.pos.file, line=attribute.pos.line, column=attribute.pos.column)
     last = steps[-1]
-    return ValueOrigin(file=last.file, line=last.line, trace=steps)
+    return ValueOrigin(file=last.file, line=last.line, column=last.column, trace=steps)
 
 
 def trace_input(module: Any, name: str, path: list[str]) -> ValueOrigin:
@@ -41,7 +41,7 @@ def trace_input(module: Any, name: str, path: list[str]) -> ValueOrigin:
 
 
 def _step(pos: Pos, note: str) -> TraceStep:
-    return TraceStep(file=pos.file, line=pos.line, note=note)
+    return TraceStep(file=pos.file, line=pos.line, column=pos.column, note=note)
 
 
 def _trace(expr: Expr, scope: Any, path: list[str], steps: list[TraceStep]) -> None:

@@ -62,6 +62,8 @@ class CompiledCheck:
         self.message = programs["message"]
         self.path = programs["path"]
         self.for_each = programs.get("for_each")
+        self.when_each = programs.get("when_each")
+        self.names = frozenset(n for p in programs.values() for n in p.variables())
 
 
 def compile_check(check: Check, position: int = 0) -> CompiledCheck:
@@ -87,6 +89,9 @@ def compile_check(check: Check, position: int = 0) -> CompiledCheck:
         if missing:
             raise CelCompileError(position, field_name, f"unknown function {missing[0]!r}")
         programs[field_name] = program
+    if check.for_each is not None and "index" not in programs["when"].variables():
+        # One evaluation over the whole list; per element only where it errors (see engine).
+        programs["when_each"] = cel.compile(f"({check.for_each}).map(item, ({check.when}))")
     return CompiledCheck(check, programs)
 
 

@@ -133,6 +133,7 @@ def _evaluate_root(
         check_root_inputs(module, evaluation.given)
         resources.extend(collect_resources(module))
         inventory.diagnostics.extend(evaluation.diagnostics)
+        inventory.module_calls.extend(evaluation.module_calls)
     return resources
 
 

@@ -1,9 +1,10 @@
 """Suppressions: ``# dynlint:ignore DL003,DL005 reason [until=YYYY-MM-DD]`` and the config's.
 
 A comment on the line above a resource, block or attribute, or at the end of that line,
-silences those rules for that resource (for a module call or a var file line: for the findings
-that point there or pass through there). A suppression without a reason, an expired one, and
-one that silences nothing are reported as DL090 notes, so suppressions cannot rot unseen.
+silences those rules for that resource; on a module call (or one of its arguments), for what the
+call's module defines; on a var file line, for the findings that point there or pass through.
+A suppression without a reason, an expired one, and one that silences nothing are reported as
+DL090 notes, so suppressions cannot rot unseen.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from dynlint.config import AddressSuppression
 from dynlint.findings import Finding
-from dynlint.model import ResourceInstance
+from dynlint.model import ModuleCall, ResourceInstance
 
 SUPPRESSION_RULE = ("DL090", "suppression-unused")
 _MARKER = re.compile(r"(?:#|//)\s*dynlint:\s*ignore\b(?P<rest>.*)$")
@@ -109,6 +110,7 @@ class Suppressor:
         by_address: list[AddressSuppression],
         resources: list[ResourceInstance],
         today: date,
+        module_calls: list[ModuleCall] | None = None,
     ) -> None:
         self.comments = comments
         self.by_address = by_address
@@ -120,6 +122,7 @@ class Suppressor:
                 (resource.file, resource.line, resource.end_line or resource.line)
             )
         self.address_used = [False] * len(by_address)
+        self.calls = module_calls or []
 
     def apply(self, findings: list[Finding], ran: set[str]) -> Outcome:
         """Split ``findings`` into reported and silenced; ``ran``: the rules that ran."""
@@ -159,6 +162,7 @@ class Suppressor:
         spans = self.spans.get((finding.root, finding.address, finding.var_file), [])
         if finding.resource and finding.resource != finding.address:
             spans = spans + self.spans.get((finding.root, finding.resource, finding.var_file), [])
+        spans = spans + [(c.file, c.line, c.end_line) for c in self.calls if _inside_call(c, finding)]
         return any(
             f == suppression.file and start <= suppression.target_line <= end for f, start, end in spans
         )
@@ -184,6 +188,14 @@ class Suppressor:
                     )
                 )
         return problems
+
+
+def _inside_call(call: ModuleCall, finding: Finding) -> bool:
+    """The finding is about the call itself or about something the call's module defines."""
+    if (call.root, call.var_file) != (finding.root, finding.var_file):
+        return False
+    addresses = (finding.address, finding.resource)
+    return any(a == call.address or a.startswith(call.address + ".") for a in addresses)
 
 
 def _any_ran(rules: list[str], ran: set[str]) -> bool:

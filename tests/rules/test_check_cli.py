@@ -189,3 +189,35 @@ def test_rules_lists_every_policy_and_explain_reads_like_a_rule_page() -> None:
     assert _invoke(["explain", "pitr-production"])[1] == page
     code, _, stderr = _invoke(["explain", "DL999"])
     assert code == 2 and "DL999" in stderr
+
+
+def test_instances_that_count_never_creates_are_not_checked(tmp_path: Path) -> None:
+    broken = CLEAN.replace('"PAY_PER_REQUEST"', '"ON_DEMAND"').replace(
+        'name                        = "orders"', 'count = 0\n  name = "orders"'
+    )
+    write_tree(tmp_path, {"main.tf": broken})
+    code, document, _ = run_check(["."], cwd=tmp_path)
+    assert (code, document["findings"]) == (0, [])
+
+
+def test_each_environment_variant_is_checked_with_its_own_var_file(tmp_path: Path) -> None:
+    module = CLEAN.replace(
+        "point_in_time_recovery {\n    enabled = true\n  }",
+        "point_in_time_recovery {\n    enabled = var.pitr\n  }",
+    )
+    write_tree(
+        tmp_path,
+        {
+            "main.tf": 'variable "pitr" {\n  type    = bool\n  default = true\n}\n' + module,
+            "prod.tfvars": "pitr = false\n",
+            "dev.tfvars": "pitr = true\n",
+        },
+    )
+    _, document, _ = run_check(["."], cwd=tmp_path)
+    (finding,) = [f for f in document["findings"] if f["rule_id"] == "DL003"]
+    assert (finding["environment"], finding["var_file"], finding["file"], finding["line"]) == (
+        "prod",
+        "prod.tfvars",
+        "prod.tfvars",
+        1,
+    )

@@ -99,3 +99,15 @@ def test_parse_comment() -> None:
     assert found.problem is None
     assert parse_comment("# nothing here", "f.tf", 1, 2) is None
     assert parse_comment("# dynlint:ignore because", "f.tf", 1, 2).problem  # type: ignore[union-attr]
+
+
+def test_a_comment_on_a_module_call_silences_what_the_module_defines(tmp_path: Path) -> None:
+    module = TABLE.format(comment_above="", comment_end="").replace('= "orders"', "= var.name")
+    files = {
+        "main.tf": '# dynlint:ignore DL010 the module is being replaced\nmodule "orders" {\n'
+        '  source = "./modules/table"\n  name   = "orders"\n}\n',
+        "modules/table/main.tf": 'variable "name" {\n  type = string\n}\n' + module,
+    }
+    write_tree(tmp_path, files)
+    _, document, _ = run_check([str(tmp_path), "--select", "DL010,DL001,DL090"], cwd=tmp_path)
+    assert rule_ids(document) == ["DL001"]
