@@ -37,6 +37,7 @@ EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_INPUT_ERROR = 2
 FORMATS = ("text", "json", "sarif", "github", "junit")
+CONFIG_PLACE = "(config)"
 
 
 @dataclass
@@ -106,6 +107,7 @@ def render(
         if outcome is not None:
             document["baseline"] = baseline_document(outcome)
         return json.dumps(document, indent=2)
+    result = _placed(result)
     if output_format == "sarif":
         from dynlint.reports.sarif import render_sarif
 
@@ -120,6 +122,19 @@ def render(
         return render_junit(result, result.fail_on, tables=table_keys(result.inventory))
     text = render_findings(result, "text", cwd)
     return colour_findings_text(text) if colour else text
+
+
+def _placed(result: CheckResult) -> CheckResult:
+    """Findings about the config file itself (``(config)``, line 0) placed at its first line:
+    code scanning and annotations need a real file and line."""
+    source = result.config.source
+    if source is None or not any(f.file == CONFIG_PLACE for f in result.findings):
+        return result
+    findings = [
+        f.model_copy(update={"file": source, "line": 1}) if f.file == CONFIG_PLACE else f
+        for f in result.findings
+    ]
+    return dataclasses.replace(result, findings=findings)
 
 
 def table_keys(inventory: Inventory | None) -> list:

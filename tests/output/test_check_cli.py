@@ -247,3 +247,19 @@ def test_write_baseline_with_changed_files_is_a_usage_error(tree: Path) -> None:
     code, _, err = dynlint("--changed-files", "clean/live/main.tf", "--write-baseline", "b.json")
     assert code == 2
     assert "--write-baseline" in err
+
+
+def test_findings_about_the_config_file_point_at_it_in_sarif_and_github(tree: Path) -> None:
+    (tree / ".dynlint.toml").write_text(
+        '[[suppress]]\naddress = "aws_dynamodb_table.nothing"\nrules = ["DL003"]\nreason = "old"\n'
+    )
+    document = json.loads(dynlint("clean", "--format", "sarif")[1])
+    validate_sarif(document)
+    (result,) = [r for r in document["runs"][0]["results"] if r["ruleId"] == "DL090"]
+    location = result["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == ".dynlint.toml"
+    assert location["region"]["startLine"] == 1
+    ((_, props, _),) = [
+        c for c in commands(dynlint("clean", "--format", "github")[1]) if "DL090" in c[1]["title"]
+    ]
+    assert props["file"] == ".dynlint.toml"
