@@ -45,6 +45,7 @@ class CheckResult:
     rules: list[Policy]
     config: Config
     suppressed: list[Finding] = field(default_factory=list)
+    inventory: Inventory | None = field(default=None, repr=False)
 
     @property
     def fail_on(self) -> str:
@@ -145,6 +146,7 @@ def run_check(options: CheckOptions, cwd: Path | None = None) -> CheckResult:
         rules=selected,
         config=config,
         suppressed=outcome.suppressed,
+        inventory=inventory,
     )
 
 

@@ -39,6 +39,7 @@ class ScanOptions:
     variables: list[tuple[str, str]] = field(default_factory=list)
     env: str | None = None
     environments: tuple[str, ...] = DEFAULT_ENVIRONMENTS
+    only_roots: set[Path] | None = None
 
     @classmethod
     def from_cli(cls, var_files: list[Path], variables: list[str], env: str | None) -> ScanOptions:
@@ -110,7 +111,7 @@ def _scan_directory(
     found = discover(directory, tree)
     inventory.files += found.configuration_files
     for root in found.roots:
-        if root.dir in seen:
+        if root.dir in seen or (options.only_roots is not None and root.dir not in options.only_roots):
             continue
         seen.add(root.dir)
         for resource in _evaluate_root(root, top, directory, tree, options, inventory):
