@@ -131,9 +131,10 @@ def _evaluate_root(
         check_root_inputs(module, evaluation.given)
         found = collect_resources(module)
         rejected = sorted(d for d in evaluation.modules_used if tree.rejected(d))
-        if rejected:
+        if rejected or evaluation.errors:
             # Terraform refuses this root: an evaluation of it would be a guess.
             inventory.diagnostics.append(_not_evaluated(evaluation, rejected, tree))
+            inventory.diagnostics.extend(d for d in evaluation.diagnostics if d in evaluation.errors)
             return []
         inventory.diagnostics.extend(evaluation.diagnostics)
         inventory.module_calls.extend(evaluation.module_calls)
@@ -142,7 +143,7 @@ def _evaluate_root(
 
 
 def _not_evaluated(evaluation: Evaluation, rejected: list[Path], tree: SourceTree) -> Diagnostic:
-    modules = ", ".join(tree.display(d) for d in rejected)
+    modules = ", ".join(tree.display(d) for d in rejected) or evaluation.root
     return Diagnostic(
         severity="note",
         message=f"the root module {evaluation.root} was not evaluated: Terraform rejects the "

@@ -19,6 +19,7 @@ from dynlint.schema import SCHEMAS, BlockSchema
 from dynlint.syntax import (
     Block,
     Body,
+    Call,
     Expr,
     File,
     ForExpr,
@@ -29,6 +30,7 @@ from dynlint.syntax import (
     TemplateFor,
     Variable,
     children,
+    walk,
 )
 
 if TYPE_CHECKING:
@@ -79,6 +81,8 @@ def configuration_problems(module: ModuleSource) -> list[Problem]:
             problems.extend(_label_problems(block))
             if native and block.type == "variable":
                 problems.extend(_quoted_type(block))
+            if block.type == "variable":
+                problems.extend(_default_problems(block))
     for (rtype, _), block in module.resources.items():
         problems.extend(_arguments_that_are_blocks(block.body, SCHEMAS.get(rtype)))
     for block in module.missing_bases:
@@ -128,6 +132,20 @@ def _quoted_type(block: Block) -> Iterator[Problem]:
             "to be given in quotes, but that form is now deprecated and will be removed in a future "
             f'version of Terraform. Remove the quotes around "{_literal_text(attribute.expr)}".',
         )
+
+
+def _default_problems(block: Block) -> Iterator[Problem]:
+    """A variable's default is a constant: no function calls, no references."""
+    attribute = block.body.attributes.get("default")
+    if attribute is None:
+        return
+    for node in walk(attribute.expr):
+        if isinstance(node, Call):
+            yield Problem(node.pos, "Function calls not allowed: Functions may not be called here.")
+            return
+        if isinstance(node, Variable):
+            yield Problem(node.pos, "Variables not allowed: Variables may not be used here.")
+            return
 
 
 def _literal_text(expr: Expr) -> str:

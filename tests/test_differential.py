@@ -59,6 +59,57 @@ def test_parse_verdicts_match_terraform_fmt() -> None:
     assert rejected, "the fixtures hold at least one file that does not parse"
 
 
+# Variable type conversions -----------------------------------------------------------------
+
+VARIABLE_CASES = [
+    ("map(string)", '{ a = 1, b = true, c = "x" }'),
+    ("list(number)", '["1", 2, "3.5"]'),
+    ("set(string)", '["b", "a", "b", 1]'),
+    ("object({ a = string, b = optional(number, 3), c = optional(list(string)) })", "{ a = 1 }"),
+    ("object({ a = string, b = optional(number, 3) })", '{ a = "x", b = null, z = 1 }'),
+    ("map(any)", '{ a = 1, b = "x" }'),
+    ("map(any)", "{ a = 1, b = true }"),
+    ("list(any)", '[1, "a", true]'),
+    ("any", '{ a = 1, b = [1, "a"] }'),
+    (
+        "map(object({ n = optional(number, 1), tags = optional(map(string), {}) }))",
+        '{ x = {}, y = { n = "5", tags = { k = 2 } } }',
+    ),
+    ("tuple([string, number, bool])", '[1, "2", "true"]'),
+    (
+        "list(object({ name = string, ro = optional(bool, false) }))",
+        '[{ name = "a" }, { name = "b", ro = "true" }]',
+    ),
+    ("bool", '"false"'),
+    ("number", '"1e2"'),
+    ("string", "true"),
+    ("set(number)", '[3, 1, "2", 1]'),
+    ("map(list(string))", "{ a = [1, 2], b = [] }"),
+    ("list(string)", "null"),
+    ('object({ a = optional(object({ b = optional(string, "d") }), {}) })', "{}"),
+    ("map(any)", '{ a = { x = 1 }, b = { x = "s" } }'),
+    ("list(any)", '[[1], ["a"]]'),
+    ("map(any)", '{ a = [1], b = "x" }'),
+    ("object({ a = list(string) })", '{ a = toset(["b", "a"]) }'),
+    ("list(string)", '[null, "a"]'),
+    ("map(number)", "{}"),
+    ("object({ a = optional(string) })", "{ a = null }"),
+    ("bool", "1"),
+    ("number", "true"),
+]
+
+
+def test_variable_type_conversions_match_terraform_console(tmp_path: Path) -> None:
+    comparisons = []
+    for index, (type_text, default) in enumerate(VARIABLE_CASES):
+        work = tmp_path / str(index)
+        work.mkdir()
+        variable = f'variable "v" {{\n  type = {type_text}\n  default = {default}\n}}'
+        comparisons.append(compare(work, {"__variables__": variable, "value": "var.v"}))
+    _report("variable types", comparisons)
+    assert [d for c in comparisons for d in c.differences] == []
+
+
 # Generated expressions ----------------------------------------------------------------------
 # Typed generation keeps most expressions valid, so values (not only errors) are compared.
 

@@ -649,3 +649,42 @@ def test_conditional_results_share_one_type(tmp_path: Path) -> None:
     # As terraform console gives them: the result takes the type both branches convert to.
     value = tag_value(tmp_path, '[true ? 1 : "a", true ? [1] : ["a"], true ? 1 : tonumber("x"), "${1.5}"]')
     assert value == '["1",["1"],1,1.5]'
+
+
+# Variable type conversion (as terraform console gives it) -------------------------------
+
+
+def test_variable_conversion_unifies_nested_elements(tmp_path: Path) -> None:
+    extra = """
+variable "nested" {
+  type    = map(any)
+  default = { a = { x = 1 }, b = { x = "s" } }
+}
+variable "numbers" {
+  type    = set(number)
+  default = [3, 1, "2", 1]
+}
+"""
+    expected = '[{"a":{"x":"1"},"b":{"x":"s"}},[1,2,3]]'
+    assert tag_value(tmp_path, "[var.nested, var.numbers]", extra=extra) == expected
+
+
+def test_an_invalid_default_is_an_input_error(tmp_path: Path) -> None:
+    main = """
+variable "mixed" {
+  type    = map(any)
+  default = { a = 1, b = true }
+}
+variable "called" {
+  default = toset(["a"])
+}
+resource "aws_dynamodb_table" "t" {
+  name = "t"
+  tags = { n = length(var.mixed) }
+}
+"""
+    errors = inventory(tmp_path, {"main.tf": main}).errors
+    assert sorted((e.line, e.message.split(":")[0]) for e in errors) == [
+        (4, "Invalid default value for variable"),
+        (7, "Function calls not allowed"),
+    ]
