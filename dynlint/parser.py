@@ -305,6 +305,9 @@ class _Converter:
         previous_was_element = False
         for child in rule.children:
             is_element = isinstance(child, containers.ObjectElemRule)
+            if isinstance(child, whitespace.NewLineOrCommentRule) and not _has_newline(child):
+                # A comment alone (/* c */) does not separate two elements.
+                continue
             if is_element and previous_was_element:
                 raise ParseError(
                     *self._where(child),
@@ -414,6 +417,10 @@ def _heredoc_text(raw: str) -> tuple[str, bool]:
         raw = raw[1:-1]
     lines = raw.split("\n")
     return "".join(line + "\n" for line in lines[1:-1]), lines[0].startswith("<<-")
+
+
+def _has_newline(rule: whitespace.NewLineOrCommentRule) -> bool:
+    return any("\n" in str(getattr(token, "value", "")) for token in rule.children)
 
 
 def _content(part: Any) -> Any:

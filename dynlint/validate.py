@@ -1,11 +1,11 @@
 """What Terraform itself rejects in a configuration, checked on dynlint's syntax tree.
 
-Two kinds: syntax that HCL's parser refuses (a one-line block holding more than one argument),
-which makes the file unreadable as a parse error does; and configuration that ``terraform
-validate`` refuses (a duplicated argument, a quoted type constraint, an invalid name, a nested
-block written as an argument, a reference to something not declared, an override block with
-nothing to override), which makes every root that uses the module an input error. The messages
-are Terraform's.
+Two kinds: syntax that HCL's parser refuses (a one-line block holding more than one argument, a
+duplicated argument), which makes the file unreadable as a parse error does; and configuration
+that ``terraform validate`` refuses (a duplicated declaration, a quoted type constraint, an
+invalid name, a nested block written as an argument, a reference to something not declared, an
+override block with nothing to override), which makes every root that uses the module an input
+error. The messages are Terraform's.
 """
 
 from __future__ import annotations
@@ -52,16 +52,26 @@ class Problem:
 
 
 def syntax_problems(parsed: File) -> list[Problem]:
-    """HCL syntax errors that the parser library lets through (native syntax files only)."""
+    """HCL syntax errors that the parser library lets through (native syntax files only), as
+    ``terraform fmt`` refuses them."""
     if parsed.path.endswith(".json"):
         return []
-    return list(_single_line_blocks(parsed.body))
+    return [*_single_line_blocks(parsed.body), *_duplicate_arguments(parsed.body)]
 
 
 def _single_line_blocks(body: Body) -> Iterator[Problem]:
     for block in body.blocks:
         items = len(block.body.attributes) + len(block.body.duplicates) + len(block.body.blocks)
-        if block.pos.line == block.end_line and (items > 1 or block.body.blocks):
+        starts = [item.pos.line for item in (*block.body.attributes.values(), *block.body.blocks)]
+        if block.pos.line != block.end_line and block.pos.line in starts:
+            yield Problem(
+                block.pos,
+                "Invalid single-argument block definition: An argument definition on the same line "
+                "as its containing block creates a single-line block definition, which must also be "
+                "closed on the same line. Place the block's closing brace immediately after the "
+                "argument definition.",
+            )
+        elif block.pos.line == block.end_line and (items > 1 or block.body.blocks):
             yield Problem(
                 block.pos,
                 "Invalid single-argument block definition: A single-line block definition must end "
@@ -75,7 +85,6 @@ def configuration_problems(module: ModuleSource) -> list[Problem]:
     """What ``terraform validate`` rejects in one module directory."""
     problems = list(module.duplicates_found)
     for parsed in module.files:
-        problems.extend(_duplicate_arguments(parsed.body))
         native = not parsed.path.endswith(".json")
         for block in parsed.body.blocks:
             problems.extend(_label_problems(block))

@@ -110,6 +110,50 @@ def test_variable_type_conversions_match_terraform_console(tmp_path: Path) -> No
     assert [d for c in comparisons for d in c.differences] == []
 
 
+# Syntax edge cases against terraform fmt ---------------------------------------------------
+
+SYNTAX_CASES = {
+    "one_arg": 'resource "a" "b" { x = 1 }\n',
+    "two_args": 'resource "a" "b" { x = 1 y = 2 }\n',
+    "nested_one_line": 'resource "a" "b" { c { x = 1 } }\n',
+    "empty_block": 'resource "a" "b" {}\n',
+    "object_commas": "x = { a = 1, b = 2 }\n",
+    "object_no_separator": "x = { a = 1 b = 2 }\n",
+    "object_newlines": "x = {\n  a = 1\n  b = 2\n}\n",
+    "object_comment_only": "x = { a = 1 /* c */ b = 2 }\n",
+    "object_comment_comma": "x = { a = 1, /* c */ b = 2 }\n",
+    "object_trailing_comma": "x = { a = 1, }\n",
+    "tuple_no_separator": "x = [1 2]\n",
+    "duplicate_argument": "x = 1\nx = 2\n",
+    "duplicate_in_block": 'resource "a" "b" {\n  x = 1\n  x = 2\n}\n',
+    "argument_on_opening_line": 'resource "a" "b" { x = 1\n}\n',
+    "nested_argument_on_opening_line": 'resource "a" "b" {\n  c { x = 1\n  }\n}\n',
+    "heredoc_in_call": "x = upper(<<EOT\nhi\nEOT\n)\n",
+    "odd_label": 'resource "a" "<%= p %>" {\n}\n',
+    "comment_after_one_line_block": 'resource "a" "b" { x = 1 } # c\n',
+    "strip_marker_in_quoted_interpolation": 'x = "${~ 1 ~}"\n',
+    "double_negation": "x = --3\n",
+    "argument_before_closing_brace": 'resource "a" "b" {\n  x = 1 }\n',
+}
+# Where python-hcl2 (the parser library) and dynlint's tree cannot tell what Terraform does.
+KNOWN_SYNTAX_DIFFERENCES = {
+    "strip_marker_in_quoted_interpolation",  # python-hcl2's grammar has no ${~ ... ~}
+    "double_negation",  # python-hcl2's grammar rejects --3
+    "argument_before_closing_brace",  # the parser's end lines are not exact enough to tell
+}
+
+
+def test_syntax_verdicts_match_terraform_fmt(tmp_path: Path) -> None:
+    files = []
+    for name, text in SYNTAX_CASES.items():
+        path = tmp_path / f"{name}.tf"
+        path.write_text(text, encoding="utf-8")
+        files.append(path)
+    rejected = fmt_rejected(files, tmp_path)
+    differ = {p.stem for p in files if (p.name in rejected) != dynlint_rejects(p)}
+    assert differ == KNOWN_SYNTAX_DIFFERENCES
+
+
 # Generated expressions ----------------------------------------------------------------------
 # Typed generation keeps most expressions valid, so values (not only errors) are compared.
 
