@@ -221,3 +221,10 @@ def test_each_environment_variant_is_checked_with_its_own_var_file(tmp_path: Pat
         "prod.tfvars",
         1,
     )
+
+
+def test_a_plan_does_not_record_lifecycle_so_lifecycle_rules_stay_silent() -> None:
+    _, document, _ = run_check(["fixtures/plan/events-prod.json"])
+    assert "DL014" not in rule_ids(document)
+    (protection,) = [f for f in document["findings"] if f["rule_id"] == "DL005"]
+    assert "prevent_destroy" not in protection["message"] and "deletion protection off" in protection["message"]
