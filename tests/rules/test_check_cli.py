@@ -227,4 +227,6 @@ def test_a_plan_does_not_record_lifecycle_so_lifecycle_rules_stay_silent() -> No
     _, document, _ = run_check(["fixtures/plan/events-prod.json"])
     assert "DL014" not in rule_ids(document)
     (protection,) = [f for f in document["findings"] if f["rule_id"] == "DL005"]
-    assert "prevent_destroy" not in protection["message"] and "deletion protection off" in protection["message"]
+    assert (
+        "prevent_destroy" not in protection["message"] and "deletion protection off" in protection["message"]
+    )
