@@ -30,12 +30,24 @@ _RELEVANT_PATTERN = re.compile(
 
 
 @dataclass
+class Variant:
+    """One environment variant: the var files loaded together, in load order.
+
+    ``label`` is what reports show as its ``var_file``: the one file, or the folder (ending in
+    ``/``) whose files it loads.
+    """
+
+    files: list[Path]
+    label: Path | str
+
+
+@dataclass
 class Root:
-    """A root module and its var files: auto-loaded ones, and one variant per other file."""
+    """A root module and its var files: auto-loaded ones, and its environment variants."""
 
     dir: Path
     auto_var_files: list[Path] = field(default_factory=list)
-    variant_var_files: list[Path] = field(default_factory=list)
+    variants: list[Variant] = field(default_factory=list)
 
 
 @dataclass
@@ -68,7 +80,7 @@ def discover(scan_dir: Path, tree: SourceTree) -> Discovery:
         for directory, text in sorted(module_texts.items())
         if directory not in called and _RELEVANT_PATTERN.search(text)
     ]
-    _attach_var_files(roots, set(module_texts), var_dirs, scan_dir)
+    _attach_var_files(roots, set(module_texts), var_dirs, scan_dir, tree)
     files = sum(text.count("\x00FILE") for text in module_texts.values())
     return Discovery(roots=roots, configuration_files=files)
 
@@ -128,8 +140,26 @@ def is_auto_loaded(path: Path) -> bool:
     )
 
 
+# Settings of Terraform's backends, as a -backend-config file sets them.
+BACKEND_KEYS = frozenset(
+    {
+        "bucket", "key", "region", "dynamodb_table", "encrypt", "profile", "role_arn", "kms_key_id", "acl",
+        "workspace_key_prefix", "use_lockfile", "endpoint", "endpoints", "shared_credentials_file",
+        "shared_config_files", "assume_role", "skip_credentials_validation", "skip_region_validation",
+        "skip_metadata_api_check", "skip_requesting_account_id", "force_path_style", "use_path_style",
+        "sse_customer_key", "access_key", "secret_key", "token", "resource_group_name",
+        "storage_account_name", "container_name", "subscription_id", "tenant_id", "use_azuread_auth",
+        "prefix", "credentials", "impersonate_service_account", "hostname", "organization", "workspaces",
+        "address", "lock_address", "unlock_address", "username", "password", "path", "access_token",
+        "scheme", "datacenter", "conn_str", "schema_name",
+    }
+)
+BACKEND_FOLDERS = frozenset({"backend", "backends", "backend-config", "backend_config"})
+
+
 def _attach_var_files(
-    roots: list[Root], module_dirs: set[Path], var_dirs: dict[Path, list[Path]], scan_dir: Path
+    roots: list[Root], module_dirs: set[Path], var_dirs: dict[Path, list[Path]], scan_dir: Path,
+    tree: SourceTree,
 ) -> None:
     """Var files beside a root belong to it; so do those in folders below it that hold no .tf."""
     by_dir = {root.dir: root for root in roots}
@@ -139,11 +169,44 @@ def _attach_var_files(
         root = by_dir.get(owner) if owner else None
         if root is None:
             continue
-        for path in sorted(paths):
-            if directory == root.dir and is_auto_loaded(path):
-                root.auto_var_files.append(path)
-            elif not is_auto_loaded(path):
-                root.variant_var_files.append(path)
+        declared = set(tree.module(root.dir).variables)
+        kept = [
+            p
+            for p in sorted(paths)
+            if (directory == root.dir and is_auto_loaded(p))
+            or not is_backend_config(p, root.dir, declared, tree)
+        ]
+        if directory == root.dir:
+            root.auto_var_files.extend(p for p in kept if is_auto_loaded(p))
+            root.variants.extend(Variant([p], p) for p in kept if not is_auto_loaded(p))
+        elif kept:
+            # A wrapper script passes all of an environment folder's files together.
+            label: Path | str = kept[0] if len(kept) == 1 else directory
+            root.variants.append(Variant(kept, label))
+    for root in roots:
+        root.auto_var_files.sort(key=_auto_load_order)
+
+
+def _auto_load_order(path: Path) -> tuple[int, str]:
+    """terraform.tfvars, then terraform.tfvars.json, then the *.auto.tfvars files by name."""
+    order = {"terraform.tfvars": 0, "terraform.tfvars.json": 1}
+    return order.get(path.name, 2), path.name
+
+
+def is_backend_config(path: Path, root_dir: Path, declared: set[str], tree: SourceTree) -> bool:
+    """A -backend-config file: in a backend folder, or setting only backend keys the root does
+    not declare as variables."""
+    try:
+        folders = path.parent.relative_to(root_dir).parts
+    except ValueError:
+        folders = ()
+    if any(folder.lower() in BACKEND_FOLDERS for folder in folders):
+        return True
+    parsed = tree.parse(path)
+    if parsed is None or not parsed.body.attributes:
+        return False
+    names = set(parsed.body.attributes)
+    return not names & declared and names <= BACKEND_KEYS
 
 
 def _owning_module(directory: Path, module_dirs: set[Path], top: Path) -> Path | None:

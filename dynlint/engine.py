@@ -139,10 +139,12 @@ def _run_check(
 ) -> list[Finding]:
     if compiled.for_each is None:
         return [f for f in [_evaluate(policy, compiled, subject, context, settings)] if f]
+    verdicts = _execute(compiled.when_each, context) if compiled.when_each is not None else _ERROR
+    if isinstance(verdicts, list) and True not in verdicts:
+        return []
     items = _execute(compiled.for_each, context)
     if not isinstance(items, list) or not items:
         return []
-    verdicts = _execute(compiled.when_each, context) if compiled.when_each is not None else _ERROR
     findings = []
     for position, item in enumerate(items):
         if isinstance(verdicts, list) and verdicts[position] is not True:

@@ -39,12 +39,13 @@ class EnvironmentResolver:
         self,
         known: Iterable[str],
         forced: str | None,
-        var_file: str | None,
+        var_files: str | list[str] | None,
         root_folders: list[str],
     ) -> None:
         self.known = {name.lower() for name in known}
         self.forced = forced
-        self.var_file = var_file
+        # The evaluation's var files, the one that wins first (a single name is one file).
+        self.var_files = [var_files] if isinstance(var_files, str) else list(var_files or [])
         self.root_folders = root_folders
 
     def match(self, candidate: Any) -> str | None:
@@ -55,8 +56,8 @@ class EnvironmentResolver:
     def __call__(self, variable_values: list[Any], tags: Any) -> tuple[str | None, str | None]:
         if self.forced:
             return self.forced, "--env"
-        if self.var_file:
-            found = self._from_var_file(self.var_file)
+        for var_file in self.var_files:
+            found = self._from_var_file(var_file)
             if found:
                 return found, "var file"
         for value in variable_values:

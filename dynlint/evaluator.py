@@ -10,6 +10,7 @@ and a reference cycle is reported instead of looping. The result is one
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +19,8 @@ from typing import Any
 from dynlint.discover import is_local_source, may_define_resources
 from dynlint.environments import ENVIRONMENT_VARIABLES
 from dynlint.expressions import Scope, evaluate, iterate
-from dynlint.functions import to_number
+from dynlint.files import FileReader, OutsideTree
+from dynlint.functions import to_number, to_string
 from dynlint.model import (
     MODELLED_TYPES,
     Diagnostic,
@@ -29,9 +31,22 @@ from dynlint.model import (
 )
 from dynlint.module_checks import check_call_inputs
 from dynlint.modules import MODULE_META_ARGUMENTS, ModuleSource, SourceTree, literal_source
+from dynlint.parser import ParseError, parse_template
 from dynlint.provenance import trace_value
-from dynlint.schema import SCHEMAS, shape_values
-from dynlint.syntax import Attribute, Block, Body, Expr, GetAttr, Literal, Pos, Variable, traversal
+from dynlint.schema import SCHEMAS, convert_values, provider_default, shape_values
+from dynlint.syntax import (
+    Attribute,
+    Block,
+    Body,
+    Call,
+    Expr,
+    GetAttr,
+    Index,
+    Literal,
+    Pos,
+    Variable,
+    traversal,
+)
 from dynlint.types import ANY, TypeSpec, convert, parse_type
 from dynlint.values import EvaluationError, Unknown, to_plain, unknown_paths
 
@@ -58,11 +73,14 @@ class Evaluation:
     root: str
     var_file: str | None
     given: dict[str, GivenValue]
+    var_files: list[str] = field(default_factory=list)
     environment_resolver: Callable[[list[Any], Any], tuple[str | None, str | None]] | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     module_calls: list[ModuleCall] = field(default_factory=list)
     modules_json: dict[str, Path] | None = None
     _reported: set[tuple[Any, ...]] = field(default_factory=set)
+    _rendering: bool = False
+    modules_used: set[Path] = field(default_factory=set)
 
     def report(
         self,
@@ -99,6 +117,42 @@ class Evaluation:
         if self.environment_resolver is None:
             return None, None
         return self.environment_resolver(environment_variables(module), values.get("tags"))
+
+    def file_function(self, expr: Call, args: list[Any]) -> Any:
+        """A file function, reading inside the scanned tree only, relative to the root module."""
+        reader = FileReader(self.top, self.root_dir)
+        try:
+            return reader.call(expr.name, args, lambda path, text, names: self._render(path, text, names))
+        except OutsideTree as outside:
+            self.report(
+                "note",
+                f"{expr.name}({str(outside)!r}): the path leaves the scanned tree, so dynlint does not "
+                "read it; treated as unknown",
+                expr.pos,
+            )
+            return Unknown(f"{expr.name}() of a path outside the scanned tree")
+
+    def _render(self, path: Path, text: str, names: Any) -> Any:
+        if isinstance(names, Unknown):
+            return names
+        if not isinstance(names, dict):
+            raise EvaluationError('Invalid value for "vars" parameter: vars must be an object or map')
+        if self._rendering:
+            raise EvaluationError("templatefile: a template may not call templatefile")
+        self._rendering = True
+        try:
+            template = parse_template(text, Pos(self.tree.display(path), 1, 1))
+        except ParseError as error:
+            raise EvaluationError(f"templatefile: {error}") from None
+        try:
+            return evaluate(template, TemplateScope(names, self))
+        finally:
+            self._rendering = False
+
+    def paths(self, module_dir: Path) -> dict[str, str]:
+        """``path.*`` as Terraform gives them, running in the root module's folder."""
+        module = os.path.relpath(module_dir, self.root_dir).replace(os.sep, "/")
+        return {"module": module, "root": ".", "cwd": str(self.root_dir)}
 
     def registry_module_dir(self, key: str) -> Path | None:
         if self.modules_json is None:
@@ -170,13 +224,18 @@ class Lazy:
 
 
 class ResourceObject(dict):
-    """A resource instance as a reference sees it: configured arguments, others unknown."""
+    """A resource instance as a reference sees it: configured arguments, in the provider's types;
+    an omitted argument with a provider default is that default, any other is unknown."""
 
-    def __init__(self, values: dict[str, Any], address: str) -> None:
-        super().__init__(values)
+    def __init__(self, values: dict[str, Any], address: str, resource_type: str) -> None:
+        super().__init__(convert_values(values, SCHEMAS.get(resource_type), nested=True))
         self.address = address
+        self.resource_type = resource_type
 
-    def missing(self, name: str) -> Unknown:
+    def missing(self, name: str) -> Any:
+        has_default, default = provider_default(self.resource_type, name)
+        if has_default:
+            return default
         return Unknown(f"{self.address}.{name} {COMPUTED_ONLY}")
 
 
@@ -194,6 +253,7 @@ class ModuleInstance:
         ancestry: tuple[Path, ...],
     ) -> None:
         self.evaluation = evaluation
+        evaluation.modules_used.add(source.dir)
         self.source = source
         self.address = address
         self.call_path = call_path
@@ -282,12 +342,12 @@ class ModuleInstance:
         for key, bindings in instances:
             scope = ModuleScope(self, bindings, refs)
             values, _ = evaluate_body(block.body, scope, self.evaluation, RESOURCE_META_ARGUMENTS)
-            objects[key] = ResourceObject(values, address + instance_suffix(key))
+            objects[key] = ResourceObject(values, address + instance_suffix(key), block.labels[0])
         if "count" in block.body.attributes:
             return [objects[k] for k in sorted(objects)]
         if "for_each" in block.body.attributes:
             return objects
-        return objects.get(None, ResourceObject({}, address))
+        return objects.get(None, ResourceObject({}, address, block.labels[0]))
 
     def expand(self, block: Block, scope: ModuleScope) -> list[tuple[Any, dict[str, Any]]] | Unknown:
         """The instances of a resource or module block: (key, names bound in it)."""
@@ -313,6 +373,33 @@ class ModuleInstance:
         if "for_each" in block.body.attributes:
             return outputs
         return outputs.get(None, Unknown(f"module.{name} was not evaluated"))
+
+    def module_output(self, name: str, key: Any, output: str, refs: set[str] | None) -> Any:
+        """``module.name.output`` or ``module.name[key].output``: that one output alone, so two
+        modules that feed each other different outputs are no cycle."""
+        if name not in self.source.calls:
+            raise EvaluationError(f'Reference to undeclared module "{name}"')
+        children = self.children(name, refs)
+        if isinstance(children, Unknown):
+            return children
+        if isinstance(key, Unknown):
+            return Unknown(key.reason or "a module instance key is unknown")
+        instances = dict(children)
+        attributes = self.source.calls[name].body.attributes
+        if key is _NO_KEY:
+            if "count" in attributes or "for_each" in attributes:
+                return _NEEDS_ALL
+            key = None
+        elif "count" in attributes:
+            key = to_number(key)
+        elif "for_each" in attributes:
+            key = to_string(key)
+        else:
+            return _NEEDS_ALL
+        child = instances.get(key)
+        if child is None:
+            raise EvaluationError(f"Invalid index: module.{name} has no instance {instance_suffix(key)}")
+        return child.output(output, refs)
 
     def children(self, name: str, refs: set[str] | None) -> list[tuple[Any, ModuleInstance]] | Unknown:
         return self.calls.get(name, lambda found: self._instantiate(name, found), refs)
@@ -405,7 +492,7 @@ class ModuleInstance:
         if is_local_source(source):
             problem = _local_source_problem(directory, evaluation.top, source)
         else:
-            problem = None if directory.is_dir() else f"{directory} does not exist"
+            problem = None if directory.is_dir() else f"{evaluation.tree.display(directory)} does not exist"
         if problem is None and directory in self.ancestry:
             problem = f"module cycle: {source!r} calls a module that is already being evaluated"
         if problem is not None:
@@ -440,22 +527,28 @@ class ModuleInstance:
     # Outputs -----------------------------------------------------------------------------
 
     def outputs(self, refs: set[str] | None) -> dict[str, Any]:
-        values = {}
-        for name, block in self.source.outputs.items():
-            expr = _attr_expr(block, "value")
-            values[name] = self.locals.get(
-                f"output {name}",
-                lambda found, e=expr: (
-                    safe_evaluate(e, ModuleScope(self, {}, found), self.evaluation) if e is not None else None
-                ),
-                refs,
+        return {name: self.output(name, refs) for name in self.source.outputs}
+
+    def output(self, name: str, refs: set[str] | None) -> Any:
+        block = self.source.outputs.get(name)
+        if block is None:
+            raise EvaluationError(
+                f'Unsupported attribute: this object does not have an attribute named "{name}" '
+                f"(the module at {self.source.display_dir} declares no such output)"
             )
-        return values
+        expr = _attr_expr(block, "value")
+        if expr is None:
+            return None
+        return self.locals.get(
+            f"output {name}",
+            lambda found: safe_evaluate(expr, ModuleScope(self, {}, found), self.evaluation),
+            refs,
+        )
 
 
 def _local_source_problem(directory: Path, top: Path, source: str) -> str | None:
     if directory != top and top not in directory.parents:
-        return f"local source {source!r} leaves the scanned repository ({top}); dynlint does not follow it"
+        return f"local source {source!r} leaves the scanned repository; dynlint does not follow it"
     if not directory.is_dir():
         return f"local source {source!r} does not exist"
     return None
@@ -495,7 +588,31 @@ def _literal_false(block: Block, name: str) -> bool:
     return isinstance(expr, Literal) and expr.value is False
 
 
+_NO_KEY = object()
+_NEEDS_ALL = object()
 _ROOT_NAMES = frozenset({"var", "local", "module", "data", "path", "terraform", "self", "count", "each"})
+
+
+class TemplateScope:
+    """What a template file sees: the ``vars`` given to templatefile, and the file functions."""
+
+    def __init__(self, names: dict[str, Any], evaluation: Evaluation) -> None:
+        self.names = names
+        self.evaluation = evaluation
+
+    def resolve(self, name: str, expr: Variable) -> Any:
+        if name in self.names:
+            return self.names[name]
+        raise EvaluationError(f'Invalid reference: the vars map does not contain the key "{name}"')
+
+    def resolve_attribute(self, target: Expr, name: str, expr: GetAttr) -> tuple[bool, Any]:
+        return False, None
+
+    def note_index(self, target: Expr, key: Any) -> None:
+        return None
+
+    def file_function(self, expr: Call, args: list[Any]) -> Any:
+        return self.evaluation.file_function(expr, args)
 
 
 class ModuleScope(Scope):
@@ -531,7 +648,7 @@ class ModuleScope(Scope):
             return self.bindings[name]
         module = self.module
         if name == "path":
-            return {"module": module.source.display_dir, "root": module.evaluation.root, "cwd": "."}
+            return module.evaluation.paths(module.source.dir)
         if name == "terraform":
             return {"workspace": "default"}
         if name == "data":
@@ -547,6 +664,9 @@ class ModuleScope(Scope):
         raise EvaluationError(f'Reference to unknown name "{name}"')
 
     def resolve_attribute(self, target: Expr, name: str, expr: GetAttr) -> tuple[bool, Any]:
+        output = self._module_output(target, name)
+        if output is not _NEEDS_ALL:
+            return True, output
         if not isinstance(target, Variable) or target.name in self.bindings:
             return self._resolve_data(target, name)
         root = target.name
@@ -563,11 +683,32 @@ class ModuleScope(Scope):
             raise EvaluationError(f'Reference to undeclared resource "{root}.{name}"')
         return False, None
 
+    def _module_output(self, target: Expr, output: str) -> Any:
+        """``module.x.out`` or ``module.x[k].out`` as that one output, else ``_NEEDS_ALL``."""
+        key: Any = _NO_KEY
+        if isinstance(target, Index):
+            key_expr, target = target.key, target.target
+        else:
+            key_expr = None
+        if not (
+            isinstance(target, GetAttr)
+            and isinstance(target.target, Variable)
+            and target.target.name == "module"
+            and "module" not in self.bindings
+        ):
+            return _NEEDS_ALL
+        if key_expr is not None:
+            key = evaluate(key_expr, self)
+        return self.module.module_output(target.name, key, output, self.refs)
+
     def _resolve_data(self, target: Expr, name: str) -> tuple[bool, Any]:
         path = traversal(target)
         if path and path[0] == "data" and path[0] not in self.bindings:
             return True, Unknown(f"{'.'.join([*path, name])}: a data source is read only at apply")
         return False, None
+
+    def file_function(self, expr: Call, args: list[Any]) -> Any:
+        return self.module.evaluation.file_function(expr, args)
 
     def note_index(self, target: Expr, key: Any) -> None:
         if self.refs is None or isinstance(key, Unknown):
@@ -780,6 +921,7 @@ def _resource_instance(
         environment=environment,
         environment_source=environment_source,
         var_file=evaluation.var_file,
+        var_files=evaluation.var_files,
         file=block.pos.file,
         line=block.pos.line,
         end_line=block.end_line,

@@ -8,9 +8,11 @@ Unknown values propagate; a branch that is not taken is never evaluated.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator
 from typing import Any, Protocol
 
+from dynlint.files import FILE_FUNCTIONS
 from dynlint.functions import call_function, to_bool, to_number, to_string, values_equal
 from dynlint.syntax import (
     BinaryOp,
@@ -30,7 +32,14 @@ from dynlint.syntax import (
     UnaryOp,
     Variable,
 )
-from dynlint.values import EvaluationError, Unknown, contains_unknown, normalize_number, type_name
+from dynlint.values import (
+    EvaluationError,
+    SetValue,
+    Unknown,
+    contains_unknown,
+    normalize_number,
+    type_name,
+)
 
 
 class Scope(Protocol):
@@ -62,6 +71,12 @@ class ChildScope:
     def resolve_attribute(self, target: Expr, name: str, expr: GetAttr) -> tuple[bool, Any]:
         if isinstance(target, Variable) and target.name in self.names:
             return False, None
+        if isinstance(target, Index) and not isinstance(target.key, Literal):
+            # The parent cannot see this scope's names: give it the index already evaluated.
+            key = evaluate(target.key, self)
+            if isinstance(key, Unknown):
+                return False, None
+            target = Index(target.target, Literal(key, target.key.pos), target.pos)
         return self.parent.resolve_attribute(target, name, expr)
 
     def note_index(self, target: Expr, key: Any) -> None:
@@ -209,7 +224,14 @@ def index_value(target: Any, key: Any) -> Any:
 
 
 def _splat(expr: Splat, scope: Scope) -> Any:
-    target = evaluate(expr.target, scope)
+    chain = [expr]
+    while isinstance(chain[-1].target, Splat):
+        chain.append(chain[-1].target)
+    # ``x[*].a[*].b``: each later splat applies to every element of the first, as in HCL.
+    return _apply_splats(evaluate(chain[-1].target, scope), list(reversed(chain)), scope)
+
+
+def _apply_splats(target: Any, chain: list[Splat], scope: Scope) -> Any:
     if isinstance(target, Unknown):
         return target
     if target is None:
@@ -217,14 +239,20 @@ def _splat(expr: Splat, scope: Scope) -> Any:
     items = target if isinstance(target, list) else [target]
     results = []
     for item in items:
-        value = item
-        for step in expr.steps:
-            if step.name is not None:
-                value = get_attribute(value, step.name)
-            elif step.key is not None:
-                value = index_value(value, evaluate(step.key, scope))
-        results.append(value)
+        value = _splat_steps(item, chain[0], scope)
+        results.append(_apply_splats(value, chain[1:], scope) if len(chain) > 1 else value)
     return results
+
+
+def _splat_steps(value: Any, splat: Splat, scope: Scope) -> Any:
+    for step in splat.steps:
+        if isinstance(value, Unknown):
+            return value
+        if step.name is not None:
+            value = get_attribute(value, step.name)
+        elif step.key is not None:
+            value = index_value(value, evaluate(step.key, scope))
+    return value
 
 
 def _call(expr: Call, scope: Scope) -> Any:
@@ -232,7 +260,18 @@ def _call(expr: Call, scope: Scope) -> Any:
     if special is not None:
         return special(expr, scope)
     args = [evaluate(arg, scope) for arg in expr.args]
+    if expr.name in FILE_FUNCTIONS and not expr.expand_last:
+        reader = _file_function(scope)
+        if reader is not None:
+            return reader(expr, args)
     return call_function(expr.name, args, expand_last=expr.expand_last)
+
+
+def _file_function(scope: Scope) -> Callable[[Call, list[Any]], Any] | None:
+    """The scope's reader of files (the module evaluator's), if it has one."""
+    while isinstance(scope, ChildScope):
+        scope = scope.parent
+    return getattr(scope, "file_function", None)
 
 
 def _try(expr: Call, scope: Scope) -> Any:
@@ -245,6 +284,9 @@ def _try(expr: Call, scope: Scope) -> Any:
         except EvaluationError as error:
             last_error = error
             continue
+        if contains_unknown(value):
+            # Terraform's try cannot tell whether a partly unknown value will fail once known.
+            return Unknown("try() of a value that is not wholly known")
         return value
     raise EvaluationError(f"no expression given to try could be evaluated: {last_error}")
 
@@ -321,7 +363,7 @@ def _arithmetic(operator: str, left: Any, right: Any) -> Any:
     if operator == "-":
         return normalize_number(a - b)
     if operator == "*":
-        return normalize_number(a * b)
+        return normalize_number(_signed_zero(a * b, a, b))
     if operator == "/":
         if b == 0:
             raise EvaluationError("Division by zero")
@@ -354,7 +396,15 @@ def _unary(expr: UnaryOp, scope: Scope) -> Any:
         raise EvaluationError(f"Invalid operand: the {expr.operator} operator does not accept null")
     if expr.operator == "!":
         return not to_bool(value)
-    return normalize_number(-to_number(value))
+    number = to_number(value)
+    return normalize_number(-float(number) if number == 0 else -number)
+
+
+def _signed_zero(product: int | float, a: int | float, b: int | float) -> int | float:
+    """A zero product has the sign of its operands' signs, as in Terraform (0 * -1 is -0)."""
+    if product == 0 and math.copysign(1.0, a) * math.copysign(1.0, b) < 0:
+        return -0.0
+    return product
 
 
 def _for(expr: ForExpr, scope: Scope) -> Any:
@@ -400,8 +450,12 @@ def _for(expr: ForExpr, scope: Scope) -> Any:
 
 
 def iterate(collection: Any) -> Iterator[tuple[Any, Any]]:
-    """(key, value) pairs of a list (index, element) or map (lexical key order), as Terraform."""
-    if isinstance(collection, list):
+    """(key, value) pairs of a list (index, element), set (element, element) or map (lexical key
+    order), as Terraform."""
+    if isinstance(collection, SetValue):
+        for item in collection:
+            yield item, item
+    elif isinstance(collection, list):
         yield from enumerate(collection)
     elif isinstance(collection, dict):
         for key in sorted(collection):

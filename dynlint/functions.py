@@ -27,7 +27,8 @@ from fractions import Fraction
 from typing import Any, TypeVar
 from urllib.parse import quote_plus
 
-from dynlint.values import EvaluationError, Unknown, is_unknown, normalize_number, type_name
+from dynlint.values import EvaluationError, SetValue, Unknown, is_unknown, normalize_number, type_name
+from dynlint.yamlvalues import yaml_value
 
 __all__ = [
     "FUNCTIONS",
@@ -98,6 +99,9 @@ def _could_conform(a: Any, b: Any) -> bool:
     if a is None or b is None or is_unknown(a) or is_unknown(b):
         return True
     if isinstance(a, list) and isinstance(b, list):
+        if isinstance(a, SetValue) != isinstance(b, SetValue):
+            # A set never equals a list or tuple in Terraform, whatever their elements.
+            return False
         return len(a) == len(b) and all(_could_conform(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, dict) and isinstance(b, dict):
         return a.keys() == b.keys() and all(_could_conform(a[k], b[k]) for k in a)
@@ -128,7 +132,7 @@ def _distinct(items: Iterable[Any]) -> list[Any]:
     return kept
 
 
-def _set_order(items: list[Any]) -> list[Any]:
+def _set_order(items: list[Any]) -> SetValue:
     """Terraform's iteration order of a set: strings and numbers ascending, false before true.
 
     Sets of other element types have no defined order in Terraform; they keep first-seen order.
@@ -138,7 +142,7 @@ def _set_order(items: list[Any]) -> list[Any]:
     kinds = {_kind(item) for item in present}
     if len(kinds) == 1 and kinds <= _PRIMITIVE_KINDS:
         present = sorted(present)
-    return present + nulls
+    return SetValue(present + nulls)
 
 
 def _unify(items: list[Any], target: str, source: str = "tuple") -> list[Any]:
@@ -268,6 +272,9 @@ def _number_text(number: int | float) -> str:
     """A number as Terraform converts it to a string: all digits, no exponent."""
     if isinstance(number, int):
         return str(number)
+    if number == 0:
+        # Terraform's numbers keep the sign of zero: tostring(-0) is "-0".
+        return "-0" if math.copysign(1.0, number) < 0 else "0"
     if math.isinf(number):
         return "+Inf" if number > 0 else "-Inf"
     negative, digits, exponent = _digits(number)
@@ -1533,7 +1540,7 @@ def _coalescelist(*candidates: Any) -> Any:
     for candidate in candidates:
         if is_unknown(candidate):
             break
-        if candidate is not None and not isinstance(candidate, list):
+        if candidate is not None and (not isinstance(candidate, list) or isinstance(candidate, SetValue)):
             raise _Failure("coalescelist arguments must be lists or tuples")
     for candidate in candidates:
         if is_unknown(candidate) or (candidate is not None and len(candidate) > 0):
@@ -1556,7 +1563,7 @@ def _merge(*mappings: dict[str, Any] | None) -> dict[str, Any]:
 
 
 def _concat_argument(value: Any) -> list[Any]:
-    if not isinstance(value, list):
+    if not isinstance(value, list) or isinstance(value, SetValue):
         raise _Failure(f"all arguments must be lists or tuples; got {type_name(value)}")
     return value
 
@@ -1870,6 +1877,11 @@ def _floor(number: int | float) -> int:
 
 @_function("signum", _NUM)
 def _signum(number: int | float) -> int:
+    if isinstance(number, float) and not number.is_integer():
+        # Terraform's signum converts its argument to a whole number first.
+        raise _Failure(
+            "value must be a whole number, between -9223372036854775808 and 9223372036854775807"
+        )
     return (number > 0) - (number < 0)
 
 
@@ -2061,6 +2073,14 @@ def _jsondecode(text: str) -> Any:
         raise _Failure(f"invalid JSON: {error}") from None
 
 
+@_function("yamldecode", _STR)
+def _yamldecode(text: str) -> Any:
+    try:
+        return yaml_value(text)
+    except EvaluationError as error:
+        raise _Failure(str(error)) from None
+
+
 @_function("base64encode", _STR)
 def _base64encode(text: str) -> str:
     return base64.b64encode(text.encode()).decode("ascii")
@@ -2134,7 +2154,7 @@ _READS_FILES = (
     "filemd5", "filesha1", "filesha256", "filesha512", "templatefile", "pathexpand", "abspath",
 )  # fmt: skip
 _NOT_EVALUATED = (
-    "basename", "dirname", "yamlencode", "yamldecode", "csvdecode", "base64gzip",
+    "basename", "dirname", "yamlencode", "csvdecode", "base64gzip",
     "textencodebase64", "textdecodebase64", "formatdate", "timeadd", "timecmp", "cidrhost",
     "cidrnetmask", "cidrsubnet", "cidrsubnets", "templatestring", "issensitive", "type",
 )  # fmt: skip

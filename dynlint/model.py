@@ -62,6 +62,7 @@ class ResourceInstance(BaseModel):
     environment: str | None = None
     environment_source: str | None = None
     var_file: str | None = None
+    var_files: list[str] = Field(default_factory=list)
     file: str
     line: int
     end_line: int | None = None
@@ -104,6 +105,7 @@ class Diagnostic(BaseModel):
     root: str | None = None
     var_file: str | None = None
     trace: list[TraceStep] = Field(default_factory=list)
+    variants: list[str] | None = None
 
 
 class ModuleCall(BaseModel):
@@ -115,6 +117,35 @@ class ModuleCall(BaseModel):
     file: str
     line: int
     end_line: int
+
+
+def merge_diagnostics(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """One diagnostic per cause: the same message at the same place from several roots or
+    variants becomes one, naming them in ``variants`` (``root`` or ``root (var file)``)."""
+    merged: dict[tuple[Any, ...], Diagnostic] = {}
+    for diagnostic in diagnostics:
+        key = (diagnostic.severity, diagnostic.message, diagnostic.file, diagnostic.line,
+               diagnostic.column, diagnostic.code, diagnostic.address)
+        variant = _variant_name(diagnostic)
+        kept = merged.get(key)
+        if kept is None:
+            kept = merged[key] = diagnostic.model_copy(update={"variants": []})
+        if variant is not None and variant not in (kept.variants or []):
+            kept.variants = [*(kept.variants or []), variant]
+        if kept.root != diagnostic.root:
+            kept.root = None
+        if kept.var_file != diagnostic.var_file:
+            kept.var_file = None
+    for diagnostic in merged.values():
+        if not diagnostic.variants or len(diagnostic.variants) < 2:
+            diagnostic.variants = None
+    return list(merged.values())
+
+
+def _variant_name(diagnostic: Diagnostic) -> str | None:
+    if diagnostic.root is None:
+        return None
+    return f"{diagnostic.root} ({diagnostic.var_file})" if diagnostic.var_file else diagnostic.root
 
 
 class Inventory(BaseModel):

@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from dynlint.model import Diagnostic
 from dynlint.parser import ParseError, parse_file
-from dynlint.syntax import Attribute, Block, Comment, File
+from dynlint.syntax import Attribute, Block, Body, Comment, File, Pos
+from dynlint.validate import Problem, configuration_problems, syntax_problems
 
 MODULE_META_ARGUMENTS = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
 
@@ -20,6 +22,12 @@ def is_configuration_file(path: Path) -> bool:
 
 def is_var_file(path: Path) -> bool:
     return path.name.endswith((".tfvars", ".tfvars.json"))
+
+
+def is_override_file(path: Path) -> bool:
+    """``override.tf``, ``*_override.tf`` (and ``.tf.json``): merged after the module's other files."""
+    stem = path.name.removesuffix(".json").removesuffix(".tf")
+    return stem == "override" or stem.endswith("_override")
 
 
 def configuration_files(directory: Path) -> list[Path]:
@@ -47,6 +55,8 @@ class ModuleSource:
     calls: dict[str, Block] = field(default_factory=dict)
     resources: dict[tuple[str, str], Block] = field(default_factory=dict)
     data: dict[tuple[str, str], Block] = field(default_factory=dict)
+    missing_bases: list[Block] = field(default_factory=list)
+    duplicates_found: list[Problem] = field(default_factory=list)
 
     @property
     def comments(self) -> list[Comment]:
@@ -57,11 +67,64 @@ class ModuleSource:
         for block in parsed.body.blocks:
             self._index(block)
 
+    def _note_duplicate(self, first: Block | Attribute | None, pos: Pos, what: str) -> None:
+        if first is None:
+            return
+        where = f"{first.pos.file}:{first.pos.line}"
+        if isinstance(first, Attribute):
+            message = (
+                f'Duplicate local value definition: A local value named "{first.name}" was already '
+                f"defined at {where}. Local value names must be unique within a module."
+            )
+        else:
+            message = (
+                f"Duplicate {what} configuration: it was already declared at {where}. "
+                "Names must be unique within a module."
+            )
+        self.duplicates_found.append(Problem(pos, message))
+
+    def add_override(self, parsed: File) -> None:
+        """Merge an override file as Terraform does: an override block replaces only the
+        arguments and nested block types it sets; a ``locals`` entry replaces that entry."""
+        self.files.append(parsed)
+        for block in parsed.body.blocks:
+            self._override(block)
+
+    def _override(self, block: Block) -> None:
+        if block.type == "locals":
+            self.locals.update(block.body.attributes)
+            return
+        index = self._index_for(block)
+        if index is None:
+            return
+        key: Any = tuple(block.labels) if block.type in ("resource", "data") else block.labels[0]
+        base = index.get(key)
+        if base is None:
+            self.missing_bases.append(block)
+            return
+        body = merge_bodies(base.body, block.body)
+        index[key] = Block(base.type, base.labels, body, base.pos, base.end_line)
+
+    def _index_for(self, block: Block) -> dict[Any, Block] | None:
+        if block.type in ("resource", "data") and len(block.labels) == 2:
+            return self.resources if block.type == "resource" else self.data
+        if len(block.labels) != 1:
+            return None
+        return {"variable": self.variables, "output": self.outputs, "module": self.calls}.get(block.type)
+
     def _index(self, block: Block) -> None:
+        index = self._index_for(block)
+        if block.type == "locals":
+            for name, attribute in block.body.attributes.items():
+                self._note_duplicate(self.locals.get(name), attribute.pos, f'local value "{name}"')
+            self.locals.update(block.body.attributes)
+            return
+        if index is not None:
+            key: Any = tuple(block.labels) if block.type in ("resource", "data") else block.labels[0]
+            what = " ".join([block.type, *(f'"{label}"' for label in block.labels)])
+            self._note_duplicate(index.get(key), block.pos, what)
         if block.type == "variable" and block.labels:
             self.variables[block.labels[0]] = block
-        elif block.type == "locals":
-            self.locals.update(block.body.attributes)
         elif block.type == "output" and block.labels:
             self.outputs[block.labels[0]] = block
         elif block.type == "module" and block.labels:
@@ -72,6 +135,28 @@ class ModuleSource:
             self.data[(block.labels[0], block.labels[1])] = block
 
 
+def merge_bodies(base: Body, override: Body) -> Body:
+    """``base`` with the arguments and nested block types that ``override`` sets replaced; a
+    ``lifecycle`` block merges argument by argument."""
+    replaced = {_block_kind(b) for b in override.blocks} - {"lifecycle"}
+    blocks = [b for b in base.blocks if _block_kind(b) not in replaced and b.type != "lifecycle"]
+    blocks.extend(b for b in override.blocks if b.type != "lifecycle")
+    lifecycles = [*base.blocks_of("lifecycle"), *override.blocks_of("lifecycle")]
+    if lifecycles:
+        merged = Body()
+        for lifecycle in lifecycles:
+            merged.attributes.update(lifecycle.body.attributes)
+            merged.blocks.extend(lifecycle.body.blocks)
+        first = lifecycles[0]
+        blocks.append(Block("lifecycle", [], merged, first.pos, first.end_line))
+    return Body({**base.attributes, **override.attributes}, blocks)
+
+
+def _block_kind(block: Block) -> str:
+    """A nested block's type, a ``dynamic "x"`` block counting as an ``x`` block."""
+    return block.labels[0] if block.type == "dynamic" and block.labels else block.type
+
+
 class SourceTree:
     """Reads and parses files on demand, each at most once per scan."""
 
@@ -80,6 +165,7 @@ class SourceTree:
         self.diagnostics: list[Diagnostic] = []
         self._files: dict[Path, File | None] = {}
         self._modules: dict[Path, ModuleSource] = {}
+        self._problems: dict[Path, list[Problem]] = {}
 
     def display(self, path: Path) -> str:
         try:
@@ -93,28 +179,41 @@ class SourceTree:
         path = path.resolve()
         if path not in self._files:
             try:
-                self._files[path] = parse_file(path, self.display(path))
+                parsed: File | None = parse_file(path, self.display(path))
             except ParseError as error:
-                self._files[path] = None
-                self.diagnostics.append(
-                    Diagnostic(
-                        severity="error",
-                        file=error.file,
-                        line=error.line,
-                        column=error.column,
-                        message=error.reason,
-                    )
-                )
+                parsed = None
+                self._error(Pos(error.file, error.line, error.column), error.reason)
+            problems = syntax_problems(parsed) if parsed is not None else []
+            for problem in problems:
+                self._error(problem.pos, problem.message)
+            self._files[path] = None if problems else parsed
         return self._files[path]
+
+    def _error(self, pos: Pos, message: str) -> None:
+        self.diagnostics.append(
+            Diagnostic(severity="error", file=pos.file, line=pos.line, column=pos.column, message=message)
+        )
+
+    def rejected(self, directory: Path) -> bool:
+        """Whether Terraform rejects the module in ``directory`` (its errors are recorded)."""
+        return bool(self._problems.get(directory.resolve()))
 
     def module(self, directory: Path) -> ModuleSource:
         directory = directory.resolve()
         found = self._modules.get(directory)
         if found is None:
             found = ModuleSource(directory, self.display(directory))
-            for path in configuration_files(directory):
+            paths = configuration_files(directory)
+            for path in [p for p in paths if not is_override_file(p)]:
                 parsed = self.parse(path)
                 if parsed is not None:
                     found.add(parsed)
+            for path in [p for p in paths if is_override_file(p)]:
+                parsed = self.parse(path)
+                if parsed is not None:
+                    found.add_override(parsed)
             self._modules[directory] = found
+            self._problems[directory] = configuration_problems(found)
+            for problem in self._problems[directory]:
+                self._error(problem.pos, problem.message)
         return found

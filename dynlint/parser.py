@@ -155,9 +155,12 @@ class _Converter:
         for child in rule.children:
             if isinstance(child, base.AttributeRule):
                 name = self.name_of(child.identifier)
-                body.attributes[name] = Attribute(
-                    name, self.expr(child.expression), self.pos(child), self.end_line(child)
-                )
+                expr = self.expr(child.expression)
+                attribute = Attribute(name, expr, self.pos(child), self.end_line(child))
+                if name in body.attributes:
+                    body.duplicates.append(attribute)
+                else:
+                    body.attributes[name] = attribute
             elif isinstance(child, base.BlockRule):
                 body.blocks.append(self.block(child))
             elif isinstance(child, whitespace.NewLineOrCommentRule):
@@ -241,7 +244,11 @@ class _Converter:
         return Literal(int(value) if value.is_integer() else value, self.pos(rule))
 
     def expr_StringRule(self, rule: strings.StringRule) -> Expr:
-        return self.template(rule.string_parts, self.pos(rule))
+        if not any(isinstance(_content(p), directives.TemplateIfRule | directives.TemplateForRule)
+                   for p in rule.string_parts) and "~" not in str(rule.serialize()):
+            return self.template(rule.string_parts, self.pos(rule))
+        # Directives and strip markers: parse the raw text, as HCL's template language does.
+        return parse_template(str(rule.serialize())[1:-1], self.pos(rule), quoted=True)
 
     def expr_TemplateStringRule(self, rule: Any) -> Expr:
         raw = str(rule.children[0].value)
@@ -294,28 +301,19 @@ class _Converter:
         return TemplateFor(key_var, value_var, self.expr(start.collection), parts, self.pos(rule))
 
     def expr_HeredocTemplateRule(self, rule: strings.HeredocTemplateRule) -> Expr:
-        options = hcl2.SerializationOptions(strip_string_quotes=True, preserve_heredocs=False)
-        text = rule.serialize(options)
-        # Terraform keeps the newline that ends the last line of a heredoc.
-        return self.heredoc(f"{text}\n" if text else text, self.pos(rule))
+        text, flush = _heredoc_text(str(rule.serialize()))
+        return parse_template(text, self.pos(rule), flush=flush)
 
     expr_HeredocTrimTemplateRule = expr_HeredocTemplateRule
 
     def heredoc(self, text: str, pos: Pos) -> Expr:
-        if "${" not in text and "%{" not in text:
-            return Literal(text.replace("$${", "${").replace("%%{", "%{"), pos)
-        parts: list[Expr] = []
-        for literal, expression in _split_interpolations(text):
-            if literal:
-                parts.append(Literal(literal, pos))
-            if expression is not None:
-                parts.append(parse_expression(expression, pos))
-        return Template(parts, pos)
+        return parse_template(text, pos)
 
     def expr_TupleRule(self, rule: containers.TupleRule) -> Expr:
         return TupleExpr([self.expr(e) for e in rule.elements], self.pos(rule))
 
     def expr_ObjectRule(self, rule: containers.ObjectRule) -> Expr:
+        self.check_separators(rule)
         items = []
         for element in rule.elements:
             self.collect_inline_comments(element)
@@ -323,6 +321,19 @@ class _Converter:
                 ObjectItem(self.object_key(element.key), self.expr(element.expression), self.pos(element))
             )
         return ObjectExpr(items, self.pos(rule))
+
+    def check_separators(self, rule: containers.ObjectRule) -> None:
+        """Object elements need a comma or a newline between them, as HCL requires."""
+        previous_was_element = False
+        for child in rule.children:
+            is_element = isinstance(child, containers.ObjectElemRule)
+            if is_element and previous_was_element:
+                raise ParseError(
+                    *self._where(child),
+                    "Missing attribute separator: Expected a newline or comma to mark the beginning "
+                    "of the next attribute.",
+                )
+            previous_was_element = is_element
 
     def object_key(self, rule: Any) -> Expr:
         if isinstance(rule, containers.ObjectElemKeyExpressionRule):
@@ -348,9 +359,20 @@ class _Converter:
         return self.expr(rule.index_expression)
 
     def expr_AttrSplatExprTermRule(self, rule: indexing.AttrSplatExprTermRule) -> Expr:
-        return Splat(self.expr(rule.expr_term), self.splat_steps(rule.attr_splat), self.pos(rule))
+        # A legacy splat (``x.*.id``) takes attribute steps only: an index after it applies to
+        # the resulting list (``x.*.id[0]`` is the first id), as HCL specifies.
+        steps = self.splat_steps(rule.attr_splat)
+        names = 0
+        while names < len(steps) and steps[names].name is not None:
+            names += 1
+        pos = self.pos(rule)
+        expr: Expr = Splat(self.expr(rule.expr_term), steps[:names], pos)
+        for step in steps[names:]:
+            expr = GetAttr(expr, step.name, pos) if step.name is not None else Index(expr, step.key, pos)
+        return expr
 
-    expr_FullSplatExprTermRule = expr_AttrSplatExprTermRule
+    def expr_FullSplatExprTermRule(self, rule: indexing.FullSplatExprTermRule) -> Expr:
+        return Splat(self.expr(rule.expr_term), self.splat_steps(rule.attr_splat), self.pos(rule))
 
     def splat_steps(self, rule: Any) -> list[SplatStep]:
         steps = []
@@ -407,25 +429,151 @@ class _Converter:
         )
 
 
-def _split_interpolations(text: str) -> list[tuple[str, str | None]]:
-    """Split heredoc text into (literal, expression) pairs at each ``${ ... }``."""
-    pieces: list[tuple[str, str | None]] = []
+def _heredoc_text(raw: str) -> tuple[str, bool]:
+    """A heredoc's template text from its source (``<<EOT``/``<<-EOT``, lines, marker), and
+    whether it is a flush (``<<-``) heredoc. Terraform keeps the newline ending the last line."""
+    if raw.startswith('"') and raw.endswith('"'):
+        raw = raw[1:-1]
+    lines = raw.split("\n")
+    return "".join(line + "\n" for line in lines[1:-1]), lines[0].startswith("<<-")
+
+
+def _content(part: Any) -> Any:
+    return part.content if isinstance(part, strings.StringPartRule) else part
+
+
+def parse_template(text: str, pos: Pos, quoted: bool = False, flush: bool = False) -> Expr:
+    """HCL template text (a heredoc, a quoted string's inside, a template file) as an expression.
+
+    Handles ``${...}`` interpolations, ``%{if}``/``%{for}`` directives, the ``~`` strip markers
+    and the ``$${``/``%%{`` escapes; ``quoted`` also processes backslash escapes in literal text.
+    Literal text is one token per line, so a strip marker strips only the rest of its own line
+    (as HCL scans templates); ``flush`` (``<<-``) then removes the smallest indentation.
+    """
+    tokens = _strip_markers(_template_tokens(text, pos))
+    if flush:
+        _flush_indentation(tokens)
+    parts, _ = _template_parts(tokens, 0, pos, quoted, ())
+    if all(isinstance(p, Literal) for p in parts):
+        return Literal("".join(str(p.value) for p in parts), pos)  # type: ignore[attr-defined]
+    if len(parts) == 1 and not isinstance(parts[0], TemplateIf | TemplateFor):
+        return parts[0]
+    return Template(parts, pos)
+
+
+# A template token: ["text", literal, starts a line] or [kind, inner text, strip-left,
+# strip-right, starts a line] where kind is "interp" or "directive".
+_Token = list[Any]
+
+
+def _template_tokens(text: str, pos: Pos) -> list[_Token]:
+    tokens: list[_Token] = []
     literal: list[str] = []
-    index = 0
+    index, line_start, piece_start = 0, True, True
     while index < len(text):
-        if text.startswith("$${", index):
-            literal.append("${")
+        if text.startswith(("$${", "%%{"), index):
+            literal.append(text[index + 1 : index + 3])
             index += 3
-        elif text.startswith("${", index):
+        elif text.startswith(("${", "%{"), index):
             end = _matching_brace(text, index + 2)
-            pieces.append(("".join(literal), text[index + 2 : end].strip()))
-            literal = []
-            index = end + 1
+            if end >= len(text):
+                raise ParseError(pos.file, pos.line, pos.column, "unterminated template sequence")
+            if literal:
+                tokens.append(["text", "".join(literal), piece_start])
+            at_line_start = line_start
+            literal, line_start = [], False
+            inner = text[index + 2 : end]
+            left, right = inner.startswith("~"), inner.endswith("~")
+            inner = inner[1 if left else 0 : len(inner) - 1 if right else len(inner)]
+            kind = "interp" if text[index] == "$" else "directive"
+            tokens.append([kind, inner.strip(), left, right, at_line_start])
+            index, piece_start = end + 1, False
         else:
+            if not literal:
+                piece_start = line_start
             literal.append(text[index])
+            line_start = text[index] == "\n"
             index += 1
-    pieces.append(("".join(literal), None))
-    return pieces
+            if line_start:
+                tokens.append(["text", "".join(literal), piece_start])
+                literal, piece_start = [], True
+    if literal:
+        tokens.append(["text", "".join(literal), piece_start])
+    return tokens
+
+
+def _flush_indentation(tokens: list[_Token]) -> None:
+    """Remove the smallest indentation of the lines from each line's first literal; a blank line
+    is left alone, and a line that starts with a sequence has none."""
+    starts = [t for t in tokens if t[0] == "text" and t[2] and not _blank_line(t[1])]
+    width = min((len(t[1]) - len(t[1].lstrip(" \t")) for t in starts), default=0)
+    if any(t[0] != "text" and t[4] for t in tokens):
+        width = 0
+    for token in starts:
+        token[1] = token[1][width:]
+
+
+def _blank_line(text: str) -> bool:
+    return text.endswith("\n") and not text.strip(" \t\r\n")
+
+
+def _strip_markers(tokens: list[_Token]) -> list[_Token]:
+    """``~`` beside a sequence removes the whitespace (newlines included) on that side."""
+    for i, token in enumerate(tokens):
+        if token[0] == "text":
+            continue
+        if token[2] and i > 0 and tokens[i - 1][0] == "text":
+            tokens[i - 1][1] = tokens[i - 1][1].rstrip(" \t\r\n")
+        if token[3] and i + 1 < len(tokens) and tokens[i + 1][0] == "text":
+            tokens[i + 1][1] = tokens[i + 1][1].lstrip(" \t\r\n")
+    return tokens
+
+
+_FOR_DIRECTIVE = re.compile(r"^for\s+([A-Za-z_][\w-]*)\s*(?:,\s*([A-Za-z_][\w-]*)\s*)?in\s+(.*)$", re.S)
+
+
+def _template_parts(
+    tokens: list[_Token], index: int, pos: Pos, quoted: bool, ends: tuple[str, ...]
+) -> tuple[list[Expr], int]:
+    """Parts from ``tokens[index]`` up to a directive in ``ends``; returns them and its index."""
+    parts: list[Expr] = []
+    while index < len(tokens):
+        token = tokens[index]
+        if token[0] == "text":
+            if token[1]:
+                text = process_escape_sequences(token[1]) if quoted else token[1]
+                parts.append(Literal(text, pos))
+        elif token[0] == "interp":
+            parts.append(parse_expression(token[1], pos))
+        else:
+            word = token[1].split(None, 1)[0] if token[1] else ""
+            if word in ends:
+                return parts, index
+            part, index = _directive(tokens, index, pos, quoted)
+            parts.append(part)
+        index += 1
+    if ends:
+        expected = f"%{{{ends[-1]}}}"
+        raise ParseError(pos.file, pos.line, pos.column, f"unterminated directive: expected {expected}")
+    return parts, index
+
+
+def _directive(tokens: list[_Token], index: int, pos: Pos, quoted: bool) -> tuple[Expr, int]:
+    inner = tokens[index][1]
+    if inner.startswith("if") and inner[2:3].isspace():
+        condition = parse_expression(inner[2:].strip(), pos)
+        then_parts, index = _template_parts(tokens, index + 1, pos, quoted, ("else", "endif"))
+        else_parts: list[Expr] = []
+        if tokens[index][1] == "else":
+            else_parts, index = _template_parts(tokens, index + 1, pos, quoted, ("endif",))
+        return TemplateIf(condition, then_parts, else_parts, pos), index
+    match = _FOR_DIRECTIVE.match(inner)
+    if match:
+        first, second, collection = match.groups()
+        key_var, value_var = (first, second) if second else (None, first)
+        parts, index = _template_parts(tokens, index + 1, pos, quoted, ("endfor",))
+        return TemplateFor(key_var, value_var, parse_expression(collection.strip(), pos), parts, pos), index
+    raise ParseError(pos.file, pos.line, pos.column, f"invalid template directive %{{{inner}}}")
 
 
 def _matching_brace(text: str, start: int) -> int:

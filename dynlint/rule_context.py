@@ -32,6 +32,7 @@ from __future__ import annotations
 import difflib
 import json
 import logging
+import re
 from typing import Any
 
 import cel
@@ -266,6 +267,14 @@ def lower(text: str) -> str:
     return text.lower()
 
 
+_DYNAMODB_NAME = re.compile(r"[a-zA-Z0-9_.-]{3,255}")
+
+
+def dynamodb_name(text: str) -> bool:
+    """A valid table or index name: 3 to 255 of a-z, A-Z, 0-9, ``_``, ``-`` and ``.``."""
+    return _DYNAMODB_NAME.fullmatch(text) is not None
+
+
 HELPERS: dict[str, Any] = {
     "show": show,
     "one_of": one_of,
@@ -275,6 +284,7 @@ HELPERS: dict[str, Any] = {
     "distinct": distinct,
     "duplicates": duplicates,
     "lower": lower,
+    "dynamodb_name": dynamodb_name,
 }
 CEL_FUNCTIONS = frozenset(
     {

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from dynlint.discover import Root, discover, is_auto_loaded, tree_top
+from dynlint.discover import Root, Variant, discover, is_auto_loaded, tree_top
 from dynlint.environments import DEFAULT_ENVIRONMENTS, ENVIRONMENT_VARIABLES, EnvironmentResolver
 from dynlint.evaluator import (
     Evaluation,
@@ -19,7 +19,7 @@ from dynlint.evaluator import (
     collect_resources,
     safe_evaluate,
 )
-from dynlint.model import Inventory, ResourceInstance, TraceStep
+from dynlint.model import Diagnostic, Inventory, ResourceInstance, TraceStep, merge_diagnostics
 from dynlint.module_checks import check_root_inputs
 from dynlint.modules import SourceTree, is_configuration_file
 from dynlint.parser import ParseError, parse_expression
@@ -72,7 +72,7 @@ def scan(paths: list[Path], options: ScanOptions, cwd: Path | None = None) -> In
             _scan_files(resolved, tree, options, inventory, seen_roots)
         else:
             _scan_directory(resolved, tree, options, inventory, seen_roots)
-    inventory.diagnostics = tree.diagnostics + inventory.diagnostics
+    inventory.diagnostics = merge_diagnostics(tree.diagnostics + inventory.diagnostics)
     inventory.resources.sort(key=lambda r: (r.root, r.var_file or "", r.file, r.line, r.address))
     return inventory
 
@@ -122,56 +122,99 @@ def _scan_directory(
 def _evaluate_root(
     root: Root, top: Path, scan_dir: Path, tree: SourceTree, options: ScanOptions, inventory: Inventory
 ) -> list[ResourceInstance]:
-    given_on_command_line = options.var_files or options.variables
-    variants: list[Path | None] = list(options.var_files if given_on_command_line else root.variant_var_files)
     source = tree.module(root.dir)
     resources: list[ResourceInstance] = []
-    for variant in variants or [None]:
+    for variant in _variants(root, tree, options, set(source.variables)) or [None]:
         evaluation = _evaluation(root, top, scan_dir, tree, options, variant)
         module = ModuleInstance(evaluation, source, "", (), {}, None, ())
         _given_values(evaluation, root, variant, options, source.variables, module)
         check_root_inputs(module, evaluation.given)
-        resources.extend(collect_resources(module))
+        found = collect_resources(module)
         inventory.diagnostics.extend(evaluation.diagnostics)
         inventory.module_calls.extend(evaluation.module_calls)
+        rejected = sorted(d for d in evaluation.modules_used if tree.rejected(d))
+        if rejected:
+            # Terraform refuses this root: an evaluation of it would be a guess.
+            modules = ", ".join(tree.display(d) for d in rejected)
+            inventory.diagnostics.append(
+                Diagnostic(
+                    severity="note",
+                    message=f"the root module {evaluation.root} was not evaluated: Terraform rejects "
+                    f"the configuration of {modules} (see the errors)",
+                    root=evaluation.root,
+                    var_file=evaluation.var_file,
+                )
+            )
+            return []
+        resources.extend(found)
     return resources
 
 
+def _variants(root: Root, tree: SourceTree, options: ScanOptions, declared: set[str]) -> list[Variant]:
+    """The root's own variants, or the command line's files and values when it declares one
+    of the variables they set (a --var-file over a monorepo is not meant for every root)."""
+    if not (options.var_files or options.variables):
+        return root.variants
+    names = {name for name, _ in options.variables}
+    for path in options.var_files:
+        parsed = tree.parse(path)
+        names.update(parsed.body.attributes if parsed is not None else ())
+    if not names & declared:
+        return root.variants
+    label: Path | str = options.var_files[-1] if options.var_files else ""
+    return [Variant(list(options.var_files), label)]
+
+
 def _evaluation(
-    root: Root, top: Path, scan_dir: Path, tree: SourceTree, options: ScanOptions, variant: Path | None
+    root: Root, top: Path, scan_dir: Path, tree: SourceTree, options: ScanOptions, variant: Variant | None
 ) -> Evaluation:
     root_display = tree.display(root.dir)
-    var_file = tree.display(variant) if variant is not None else None
+    var_file = _variant_label(variant, tree)
+    var_files = [tree.display(p) for p in variant.files] if variant else []
     try:
         relative_root = root.dir.relative_to(scan_dir.resolve()).parts
     except ValueError:
         relative_root = ()
     folders = [p for p in (scan_dir.resolve().name, *relative_root) if p]
-    resolver = EnvironmentResolver(options.environments, options.env, var_file, folders)
+    resolver = EnvironmentResolver(
+        options.environments, options.env, [*reversed(var_files), *([var_file] if var_file else [])], folders
+    )
     return Evaluation(
         tree=tree,
         top=top,
         root_dir=root.dir,
         root=root_display,
         var_file=var_file,
+        var_files=var_files,
         given={},
         environment_resolver=resolver,
     )
 
 
+def _variant_label(variant: Variant | None, tree: SourceTree) -> str | None:
+    if variant is None or variant.label == "":
+        return None
+    if isinstance(variant.label, Path) and variant.label.is_dir():
+        return tree.display(variant.label) + "/"
+    return tree.display(Path(variant.label))
+
+
 def _given_values(
     evaluation: Evaluation,
     root: Root,
-    variant: Path | None,
+    variant: Variant | None,
     options: ScanOptions,
     declared: dict[str, Any],
     module: ModuleInstance,
 ) -> None:
-    """Root variable values, in Terraform's order: auto-loaded files, the variant, --var."""
-    auto_files = sorted(root.auto_var_files, key=lambda p: (not p.name.startswith("terraform."), p.name))
-    for path in [*auto_files, *([variant] if variant else [])]:
+    """Root variable values, in Terraform's order: auto-loaded files, the variant's files in
+    order (later ones win), then --var."""
+    for path in [*root.auto_var_files, *(variant.files if variant else [])]:
         _load_var_file(evaluation, path, declared, module)
-    for name, raw in options.variables:
+    command_line = variant is not None and variant.files == list(options.var_files)
+    for name, raw in options.variables if command_line or not root.variants else []:
+        if name not in declared:
+            continue
         evaluation.given[name] = GivenValue(
             _cli_value(name, raw, module, evaluation),
             TraceStep(file="--var", line=0, note=f"set by --var {name}=..."),
@@ -190,7 +233,7 @@ def _load_var_file(
         if name not in declared:
             evaluation.report(
                 "warning",
-                f'{display} sets "{name}", which the root module at {evaluation.root} does not declare',
+                f'{display} sets "{name}", which the root module does not declare',
                 attribute.pos,
                 code="DL061",
             )

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from dynlint.functions import to_bool, to_number
-from dynlint.values import EvaluationError, Unknown
+from dynlint.functions import to_bool, to_number, to_string
+from dynlint.values import EvaluationError, SetValue, Unknown
 
 
 @dataclass(frozen=True)
@@ -19,13 +19,17 @@ class BlockSchema:
     numbers: frozenset[str] = frozenset()
     booleans: frozenset[str] = frozenset()
     strings: frozenset[str] = frozenset()
+    string_maps: frozenset[str] = frozenset()
+    string_sets: frozenset[str] = frozenset()
     others: frozenset[str] = frozenset()
     blocks: dict[str, BlockSchema] = field(default_factory=dict)
     defaults: dict[str, Any] = field(default_factory=dict)
 
     @property
     def attributes(self) -> frozenset[str]:
-        return self.numbers | self.booleans | self.strings | self.others
+        return (
+            self.numbers | self.booleans | self.strings | self.string_maps | self.string_sets | self.others
+        )
 
 
 def _names(text: str) -> frozenset[str]:
@@ -44,17 +48,17 @@ TABLE_SCHEMA = BlockSchema(
         "name billing_mode hash_key range_key stream_view_type table_class "
         "restore_source_name restore_source_table_arn restore_date_time"
     ),
-    others=_names("tags"),
+    string_maps=_names("tags"),
     blocks={
         "attribute": BlockSchema(strings=_names("name type")),
         "global_secondary_index": BlockSchema(
             numbers=_names("read_capacity write_capacity"),
             strings=_names("name hash_key range_key projection_type"),
-            others=_names("non_key_attributes"),
+            string_sets=_names("non_key_attributes"),
             blocks={"on_demand_throughput": _ON_DEMAND, "warm_throughput": _WARM},
         ),
         "local_secondary_index": BlockSchema(
-            strings=_names("name range_key projection_type"), others=_names("non_key_attributes")
+            strings=_names("name range_key projection_type"), string_sets=_names("non_key_attributes")
         ),
         "ttl": BlockSchema(booleans=_names("enabled"), strings=_names("attribute_name")),
         "point_in_time_recovery": _PITR,
@@ -115,23 +119,73 @@ SCHEMAS: dict[str, BlockSchema] = {
 def shape_values(values: dict[str, Any], schema: BlockSchema | None) -> dict[str, Any]:
     """Fill absent arguments and blocks, convert types and apply defaults (in place)."""
     if schema is None:
-        return values
+        return convert_values(values, None)
     for name in schema.attributes:
         values.setdefault(name, None)
     for name, default in schema.defaults.items():
         if values.get(name) is None:
             values[name] = default
-    for name in schema.numbers:
-        values[name] = _convert(values[name], to_number)
-    for name in schema.booleans:
-        values[name] = _convert(values[name], to_bool)
+    for name in schema.blocks:
+        values.setdefault(name, [])
+    convert_values(values, schema)
     for name, block_schema in schema.blocks.items():
-        blocks = values.setdefault(name, [])
+        blocks = values[name]
         if isinstance(blocks, list):
             for block in blocks:
                 if isinstance(block, dict):
                     shape_values(block, block_schema)
     return values
+
+
+def convert_values(
+    values: dict[str, Any], schema: BlockSchema | None, nested: bool = False
+) -> dict[str, Any]:
+    """Convert the arguments that are set into the provider's types (in place), as Terraform does.
+
+    ``tags`` is a map of strings in every AWS resource, so ``{ Days = 30 }`` becomes ``"30"``.
+    """
+    if "tags" in values and (schema is None or "tags" not in schema.attributes):
+        values["tags"] = _string_map(values["tags"])
+    if schema is None:
+        return values
+    for names, converter in (
+        (schema.numbers, to_number),
+        (schema.booleans, to_bool),
+        (schema.strings, to_string),
+        (schema.string_maps, _string_map),
+        (schema.string_sets, _string_set),
+    ):
+        for name in names & values.keys():
+            values[name] = _convert(values[name], converter)
+    if nested:
+        for name, block_schema in schema.blocks.items():
+            for block in values.get(name) or []:
+                if isinstance(block, dict):
+                    convert_values(block, block_schema, nested)
+    return values
+
+
+def provider_default(resource_type: str, name: str) -> tuple[bool, Any]:
+    """Whether the provider gives argument ``name`` a default when it is omitted, and which."""
+    schema = SCHEMAS.get(resource_type)
+    if schema is not None and name in schema.defaults:
+        return True, schema.defaults[name]
+    return False, None
+
+
+def _string_map(value: Any) -> Any:
+    if not isinstance(value, dict):
+        return value
+    return {k: _convert(v, to_string) for k, v in value.items()}
+
+
+def _string_set(value: Any) -> Any:
+    if not isinstance(value, list):
+        return value
+    items = [_convert(v, to_string) for v in value]
+    if any(isinstance(v, Unknown) or v is None for v in items):
+        return items
+    return SetValue(sorted(set(items)))
 
 
 def _convert(value: Any, converter: Any) -> Any:

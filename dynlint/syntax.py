@@ -170,6 +170,8 @@ class Attribute:
 class Body:
     attributes: dict[str, Attribute] = field(default_factory=dict)
     blocks: list[Block] = field(default_factory=list)
+    # Arguments set a second time (Terraform rejects them); ``attributes`` keeps the first.
+    duplicates: list[Attribute] = field(default_factory=list)
 
     def blocks_of(self, block_type: str) -> list[Block]:
         return [b for b in self.blocks if b.type == block_type]

@@ -12,7 +12,7 @@ from typing import Any
 
 from dynlint.functions import to_bool, to_number, to_string
 from dynlint.syntax import Call, Expr, Literal, ObjectExpr, Variable
-from dynlint.values import EvaluationError, Unknown, type_name
+from dynlint.values import EvaluationError, SetValue, Unknown, type_name
 
 _PRIMITIVES = {"string": to_string, "number": to_number, "bool": to_bool}
 
@@ -96,7 +96,7 @@ def _convert_sequence(value: Any, spec: TypeSpec) -> Any:
                 unique.append(item)
         if all(isinstance(v, str) for v in unique):
             unique.sort()
-        converted = unique
+        return SetValue(_unify(unique, spec.element))
     return _unify(converted, spec.element)
 
 

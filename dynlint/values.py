@@ -9,6 +9,7 @@ difference, so nothing in dynlint ever turns one into the other.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from typing import Any
 
@@ -33,6 +34,16 @@ class Unknown:
 
     def __hash__(self) -> int:
         return hash(Unknown)
+
+
+class SetValue(list):
+    """A Terraform set: a list whose elements are their own keys when iterated.
+
+    ``for k, v in s`` and a dynamic block's ``each.key`` over a set give the element, not an
+    index, as Terraform does.
+    """
+
+    __slots__ = ()
 
 
 def is_unknown(value: Any) -> bool:
@@ -61,7 +72,8 @@ def contains_unknown(value: Any) -> bool:
 def normalize_number(value: int | float) -> int | float:
     """Terraform has one number type; show integral numbers as integers (``5`` not ``5.0``)."""
     if isinstance(value, float) and value.is_integer() and abs(value) < 2**63:
-        return int(value)
+        # A negative zero stays a float: Terraform keeps its sign (tostring(-0) is "-0").
+        return value if value == 0 and math.copysign(1.0, value) < 0 else int(value)
     return value
 
 

@@ -34,6 +34,7 @@ def table_entry(table: ResourceInstance) -> dict[str, Any]:
         "environment": table.environment,
         "environment_source": table.environment_source,
         "var_file": table.var_file,
+        "var_files": table.var_files,
         "file": table.file,
         "line": table.line,
         "values": table.values,
@@ -53,7 +54,10 @@ def describe_diagnostic(diagnostic: Diagnostic) -> str:
         if diagnostic.column:
             where += f":{diagnostic.column}"
     code = f" [{diagnostic.code}]" if diagnostic.code else ""
-    return f"{where}: {diagnostic.severity}{code}: {diagnostic.message}" if where else diagnostic.message
+    message = diagnostic.message
+    if diagnostic.variants:
+        message += f" (in {', '.join(diagnostic.variants)})"
+    return f"{where}: {diagnostic.severity}{code}: {message}" if where else message
 
 
 def tables_text(inventory: Inventory) -> str:
