@@ -101,15 +101,11 @@ def _select_roots(change: ChangeSet, top: Path) -> None:
     assert change.tree is not None
     for root in discover(top, change.tree).roots:
         reached = reachable_modules(root.dir, change.tree)
-        owns = change.var_files & _var_files_of(root)
+        owns = change.var_files & {*root.auto_var_files, *(f for v in root.variants for f in v.files)}
         if reached & change.modules or owns:
             change.roots.append(root.dir)
         if root.dir in change.modules or _auto_loaded_changed(root, change.var_files):
             change.whole_roots.add(root.dir)
-
-
-def _var_files_of(root: Root) -> set[Path]:
-    return {*root.auto_var_files, *(path for variant in root.variants for path in variant.files)}
 
 
 def _auto_loaded_changed(root: Root, var_files: set[Path]) -> bool:
