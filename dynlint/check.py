@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from dynlint.config import Config, ConfigError, find_config, load_config
+from dynlint.discover import tree_top
 from dynlint.engine import EngineSettings, run_policies
 from dynlint.findings import Finding
 from dynlint.model import Diagnostic, Inventory
@@ -45,6 +46,7 @@ class CheckResult:
     rules: list[Policy]
     config: Config
     suppressed: list[Finding] = field(default_factory=list)
+    inventory: Inventory | None = field(default=None, repr=False)
 
     @property
     def fail_on(self) -> str:
@@ -135,6 +137,7 @@ def run_check(options: CheckOptions, cwd: Path | None = None) -> CheckResult:
     if _suppression_rule_runs(options, config):
         reported += outcome.problems
     reported.sort(key=Finding.sort_key)
+    _anchor(reported, cwd)
     errors = [*_policy_diagnostics(policy_errors), *inventory.errors]
     return CheckResult(
         findings=reported,
@@ -145,7 +148,25 @@ def run_check(options: CheckOptions, cwd: Path | None = None) -> CheckResult:
         rules=selected,
         config=config,
         suppressed=outcome.suppressed,
+        inventory=inventory,
     )
+
+
+def _anchor(findings: list[Finding], cwd: Path) -> None:
+    """Anchor fingerprints to the repository top rather than the current directory."""
+    top = tree_top(cwd)
+    for finding in findings:
+        parts = [_from_top(cwd, finding.root, top), _from_top(cwd, finding.var_file, top)]
+        finding.anchor = "\x1f".join(parts)
+
+
+def _from_top(cwd: Path, relative: str | None, top: Path) -> str:
+    if not relative:
+        return ""
+    try:
+        return (cwd / relative).resolve().relative_to(top).as_posix()
+    except (ValueError, OSError):
+        return relative
 
 
 def _suppression_rule_runs(options: CheckOptions, config: Config) -> bool:

@@ -102,6 +102,9 @@ def _describe(diagnostic: object) -> str:
 class CheckFormat(str, Enum):
     text = "text"
     json = "json"
+    sarif = "sarif"
+    github = "github"
+    junit = "junit"
 
 
 class FailLevel(str, Enum):
@@ -140,11 +143,21 @@ def check(
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Do not read or write the parse cache.")
     ] = False,
+    output: Annotated[Path | None, typer.Option("--output", help="Write the report to FILE.")] = None,
+    baseline: Annotated[
+        Path | None, typer.Option("--baseline", help="Report only findings not in this baseline file.")
+    ] = None,
+    write_baseline: Annotated[
+        Path | None, typer.Option("--write-baseline", help="Record today's findings in this baseline file.")
+    ] = None,
+    changed_files: Annotated[
+        bool,
+        typer.Option("--changed-files", help="PATHS are changed files (pre-commit): lint what they affect."),
+    ] = False,
 ) -> None:
     """Lint the DynamoDB tables that Terraform code defines."""
-    from dynlint.check import CheckOptions, run_check
-    from dynlint.findings import SEVERITY_RANK
-    from dynlint.reports.findings import render_findings
+    from dynlint.check import CheckOptions
+    from dynlint.delivery import Delivery, check_report
     from dynlint.scan import ScanOptions, UsageError
 
     try:
@@ -160,18 +173,16 @@ def check(
             fail_on=fail_on.value if fail_on else None,
             no_cache=no_cache,
         )
-        result = run_check(options)
+        delivery = Delivery(output_format.value, output, baseline, write_baseline, changed_files)
+        report = check_report(options, delivery)
     except UsageError as error:
         typer.echo(f"dynlint: {error}", err=True)
         raise typer.Exit(EXIT_INPUT_ERROR) from None
-    typer.echo(render_findings(result, output_format.value))
-    for diagnostic in result.errors:
-        typer.echo(f"dynlint: {_describe(diagnostic)}", err=True)
-    if result.errors:
-        raise typer.Exit(EXIT_INPUT_ERROR)
-    threshold = SEVERITY_RANK[result.fail_on]
-    failing = any(SEVERITY_RANK[f.severity] >= threshold for f in result.findings)
-    raise typer.Exit(EXIT_FINDINGS if failing else EXIT_OK)
+    if output is None:
+        typer.echo(report.text, color=report.colour)
+    for note in report.notes:
+        typer.echo(note, err=True)
+    raise typer.Exit(report.exit_code)
 
 
 @app.command("rules")

@@ -62,6 +62,7 @@ class Config(BaseModel):
     rules_dirs: list[str] = Field(default_factory=list, alias="rules-dirs")
     fail_on: str = Field(default="warning", alias="fail-on")
     suppress: list[AddressSuppression] = Field(default_factory=list)
+    baseline: str | None = None
     source: str | None = Field(default=None, exclude=True)
     base_dir: Path | None = Field(default=None, exclude=True)
 

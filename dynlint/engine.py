@@ -86,7 +86,8 @@ def build_subject(
     }
     if table is not None:
         variables["table"] = variables["resource"] if table is resource else known_values(table)
-        variables["meta"]["table_lifecycle"] = lifecycle_of(table)
+        if table.lifecycle_known:
+            variables["meta"]["table_lifecycle"] = lifecycle_of(table)
         variables["meta"]["table_address"] = table.address
     related: dict[str, ResourceInstance] = {}
     if table is not None:

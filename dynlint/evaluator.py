@@ -113,6 +113,11 @@ class Evaluation:
             )
         )
 
+    @property
+    def errors(self) -> list[Diagnostic]:
+        """What Terraform rejects, found while evaluating (input errors, not module findings)."""
+        return [d for d in self.diagnostics if d.severity == "error" and d.code is None]
+
     def environment_for(
         self, module: ModuleInstance, values: dict[str, Any]
     ) -> tuple[str | None, str | None]:
@@ -299,10 +304,23 @@ class ModuleInstance:
         try:
             return convert(value, self.variable_type(name))
         except EvaluationError as error:
-            self.evaluation.report(
-                "note", f"var.{name}: {error}; treated as unknown", block.pos, address=self.address or None
-            )
+            if default_expr is not None and not self._is_given(name):
+                # A default that does not fit its own type: Terraform rejects the configuration.
+                self.evaluation.report(
+                    "error",
+                    "Invalid default value for variable: This default value is not compatible with "
+                    f"the variable's type constraint: {error}.",
+                    default_expr.pos,
+                )
+            else:
+                message = f"var.{name}: {error}; treated as unknown"
+                self.evaluation.report("note", message, block.pos, address=self.address or None)
             return Unknown(f"var.{name} does not convert to its type")
+
+    def _is_given(self, name: str) -> bool:
+        if self.caller_scope is not None:
+            return name in self.inputs
+        return name in self.evaluation.given
 
     def _given_value(self, name: str, refs: set[str]) -> Any:
         block = self.source.variables[name]

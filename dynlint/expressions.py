@@ -310,7 +310,34 @@ def _conditional(expr: Conditional, scope: Scope) -> Any:
     condition = _condition_value(evaluate(expr.condition, scope))
     if isinstance(condition, Unknown):
         return Unknown(condition.reason or "the condition is unknown")
-    return evaluate(expr.if_true if condition else expr.if_false, scope)
+    taken, other = (expr.if_true, expr.if_false) if condition else (expr.if_false, expr.if_true)
+    value = evaluate(taken, scope)
+    if not _needs_unifying(value):
+        return value
+    try:
+        other_value = evaluate(other, scope)
+    except (EvaluationError, RecursionError):
+        # Terraform only takes the other result's type; one it cannot evaluate has none.
+        return value
+    return _unify_with(value, other_value)
+
+
+def _needs_unifying(value: Any) -> bool:
+    return isinstance(value, (bool, int, float, list, dict)) and not isinstance(value, Unknown)
+
+
+def _unify_with(value: Any, other: Any) -> Any:
+    """``value`` converted to the type both results of a conditional share, as Terraform does:
+    a number or bool beside a string becomes a string (``true ? 1 : "a"`` is ``"1"``)."""
+    if isinstance(value, (bool, int, float)) and isinstance(other, str):
+        return to_string(value)
+    if isinstance(value, list) and isinstance(other, list) and not isinstance(value, SetValue):
+        kinds = {type_name(v) for v in [*value, *other] if v is not None and not isinstance(v, Unknown)}
+        if "string" in kinds and kinds <= {"string", "number", "bool"}:
+            return [v if v is None or isinstance(v, Unknown) else to_string(v) for v in value]
+    if isinstance(value, dict) and isinstance(other, dict) and value.keys() == other.keys():
+        return {k: _unify_with(v, other[k]) for k, v in value.items()}
+    return value
 
 
 def _condition_value(value: Any) -> Any:

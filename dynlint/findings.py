@@ -33,11 +33,17 @@ class Finding(BaseModel):
     trace: list[TraceStep] = Field(default_factory=list)
     path: str = ""
     resource: str = ""
+    anchor: str = Field(default="", exclude=True)
 
     @property
     def fingerprint(self) -> str:
-        """Stable across runs and edits that move lines: rule, root, address and attribute path."""
-        key = "\x1f".join((self.rule_id, self.root, self.address, self.path, self.var_file or ""))
+        """Stable across runs and edits that move lines: rule, root, address and attribute path.
+
+        ``anchor`` (the root and var file relative to the repository top, set by ``check``)
+        keeps it the same from whatever directory dynlint runs.
+        """
+        where = self.anchor or f"{self.root}\x1f{self.var_file or ''}"
+        key = "\x1f".join((self.rule_id, where, self.address, self.path))
         return hashlib.sha256(key.encode()).hexdigest()[:32]
 
     def sort_key(self) -> tuple[str, int, str, str, str, str]:

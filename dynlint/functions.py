@@ -17,6 +17,7 @@ import binascii
 import hashlib
 import json
 import math
+import posixpath
 import re
 import unicodedata
 import uuid
@@ -303,6 +304,8 @@ def _number_text(number: int | float) -> str:
 
 
 def _shortest_general(number: int | float) -> str:
+    if number == 0:
+        return "-0" if math.copysign(1.0, number) < 0 else "0"
     negative, digits, exponent = _digits(number)
     text = _general(digits, exponent, None)
     return f"-{text}" if negative and digits else text
@@ -1892,6 +1895,22 @@ def _jsondecode(text: str) -> Any:
         raise _Failure(f"invalid JSON: {error}") from None
 
 
+@_function("basename", _STR)
+def _basename(path: str) -> str:
+    """Go's filepath.Base: the last element, trailing slashes dropped; "" is "."."""
+    if not path:
+        return "."
+    stripped = path.rstrip("/")
+    return stripped.rsplit("/", 1)[-1] if stripped else "/"
+
+
+@_function("dirname", _STR)
+def _dirname(path: str) -> str:
+    """Go's filepath.Dir: all but the last element, cleaned; "" is "."."""
+    directory = posixpath.normpath(posixpath.dirname(path)) if posixpath.dirname(path) else "."
+    return "/" + directory.lstrip("/") if directory.startswith("//") else directory
+
+
 @_function("yamldecode", _STR)
 def _yamldecode(text: str) -> Any:
     try:
@@ -1973,7 +1992,7 @@ _READS_FILES = (
     "filemd5", "filesha1", "filesha256", "filesha512", "templatefile", "pathexpand", "abspath",
 )  # fmt: skip
 _NOT_EVALUATED = (
-    "basename", "dirname", "yamlencode", "csvdecode", "base64gzip",
+    "yamlencode", "csvdecode", "base64gzip",
     "textencodebase64", "textdecodebase64", "formatdate", "timeadd", "timecmp", "cidrhost",
     "cidrnetmask", "cidrsubnet", "cidrsubnets", "templatestring", "issensitive", "type",
 )  # fmt: skip

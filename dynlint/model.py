@@ -71,6 +71,7 @@ class ResourceInstance(BaseModel):
     origins: dict[str, ValueOrigin] = Field(default_factory=dict)
     references: dict[str, list[str]] = Field(default_factory=dict)
     lifecycle: dict[str, Any] = Field(default_factory=dict)
+    lifecycle_known: bool = True
 
     def is_unknown(self, path: str) -> bool:
         """True when ``path`` (or a block that holds it) is set but unknown until apply."""

@@ -66,6 +66,7 @@ class Ownership:
         self._keys: dict[tuple[str, str | None, str | None], list[ResourceInstance]] = defaultdict(list)
         for key in inventory.related("aws_kms_key"):
             self._keys[evaluation_key(key)].append(key)
+        self._aliases = {(evaluation_key(a), a.address): a for a in inventory.related("aws_kms_alias")}
         self._owner: dict[int, ResourceInstance | None] = {}
         self._belongings: dict[int, list[ResourceInstance]] = defaultdict(list)
         for resource in inventory.resources:
@@ -110,6 +111,7 @@ class Ownership:
         for path, refs in sorted(table.references.items()):
             if not path.endswith("kms_key_arn"):
                 continue
+            refs = self._through_aliases(table, refs)
             for key in keys:
                 if key.address in refs or (without_key(key.address) in refs and _only(keys, key, refs)):
                     found.append((path, key))
@@ -117,6 +119,15 @@ class Ownership:
             for key in keys:
                 if key.address in replica.references.get("kms_key_arn", []):
                     found.append((f"{replica.address}.kms_key_arn", key))
+        return found
+
+    def _through_aliases(self, table: ResourceInstance, refs: list[str]) -> list[str]:
+        """``refs`` plus the keys that referenced ``aws_kms_alias`` resources point at."""
+        found = list(refs)
+        for ref in refs:
+            alias = self._aliases.get((evaluation_key(table), ref))
+            if alias is not None:
+                found += alias.references.get("target_key_id", [])
         return found
 
     def target_of(self, policy: ResourceInstance) -> ResourceInstance | None:

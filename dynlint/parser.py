@@ -389,11 +389,12 @@ class _Converter:
         return Literal(int(value) if value.is_integer() else value, self.pos(rule))
 
     def expr_StringRule(self, rule: strings.StringRule) -> Expr:
-        if not any(isinstance(_content(p), directives.TemplateIfRule | directives.TemplateForRule)
-                   for p in rule.string_parts) and "~" not in str(rule.serialize()):
-            return self.template(rule.string_parts, self.pos(rule))
-        # Directives and strip markers: parse the raw text, as HCL's template language does.
-        return parse_template(str(rule.serialize())[1:-1], self.pos(rule), quoted=True)
+        directive = (directives.TemplateIfRule, directives.TemplateForRule)
+        raw = str(rule.serialize())
+        if "~" in raw or any(isinstance(_content(p), directive) for p in rule.string_parts):
+            # Directives and strip markers: parse the raw text, as HCL's template language does.
+            return parse_template(raw[1:-1], self.pos(rule), quoted=True)
+        return self.template(rule.string_parts, self.pos(rule))
 
     def expr_TemplateStringRule(self, rule: Any) -> Expr:
         raw = str(rule.children[0].value)
@@ -401,21 +402,17 @@ class _Converter:
 
     def template(self, parts: list[Any], pos: Pos) -> Expr:
         converted = [self.template_part(p) for p in parts]
-        if all(isinstance(p, Literal) for p in converted):
-            return Literal("".join(str(p.value) for p in converted), pos)  # type: ignore[attr-defined]
-        if len(converted) == 1 and not isinstance(converted[0], (TemplateIf, TemplateFor)):
-            # "${x}" alone yields x itself, not its string form, as in Terraform.
+        if len(parts) == 1 and isinstance(_content(parts[0]), strings.InterpolationRule):
+            # "${x}" alone yields x itself, not its string form, as in Terraform ("${1.5}" is 1.5).
             return converted[0]
+        if all(isinstance(_content(p), LarkToken) for p in parts):
+            return Literal("".join(str(p.value) for p in converted), pos)  # type: ignore[attr-defined]
         return Template(converted, pos)
 
     def template_part(self, part: Any) -> Expr:
         content = part.content if isinstance(part, strings.StringPartRule) else part
         if isinstance(content, strings.InterpolationRule):
             return self.expr(content.expression)
-        if isinstance(content, directives.TemplateIfRule):
-            return self.template_if(content)
-        if isinstance(content, directives.TemplateForRule):
-            return self.template_for(content)
         if isinstance(content, LarkToken):
             text = str(content.value)
             kind = content.lark_name()
@@ -425,25 +422,6 @@ class _Converter:
                 text = process_escape_sequences(text)
             return Literal(text, self.pos(part))
         raise ParseError(*self._where(part), "unsupported template part")
-
-    def template_if(self, rule: directives.TemplateIfRule) -> Expr:
-        start = rule.children[0]
-        then_parts: list[Expr] = []
-        else_parts: list[Expr] = []
-        target = then_parts
-        for child in rule.children[1:-1]:
-            if isinstance(child, directives.TemplateElseRule):
-                target = else_parts
-            else:
-                target.append(self.template_part(child))
-        return TemplateIf(self.expr(start.condition), then_parts, else_parts, self.pos(rule))
-
-    def template_for(self, rule: directives.TemplateForRule) -> Expr:
-        start = rule.children[0]
-        parts = [self.template_part(c) for c in rule.children[1:-1]]
-        names = [self.name_of(c) for c in start.children if isinstance(c, literal_rules.IdentifierRule)]
-        key_var, value_var = (names[0], names[1]) if len(names) > 1 else (None, names[0])
-        return TemplateFor(key_var, value_var, self.expr(start.collection), parts, self.pos(rule))
 
     def expr_HeredocTemplateRule(self, rule: strings.HeredocTemplateRule) -> Expr:
         text, flush = _heredoc_text(str(rule.serialize()))
@@ -472,6 +450,9 @@ class _Converter:
         previous_was_element = False
         for child in rule.children:
             is_element = isinstance(child, containers.ObjectElemRule)
+            if isinstance(child, whitespace.NewLineOrCommentRule) and not _has_newline(child):
+                # A comment alone (/* c */) does not separate two elements.
+                continue
             if is_element and previous_was_element:
                 raise ParseError(
                     *self._where(child),
@@ -588,6 +569,10 @@ def _heredoc_text(raw: str) -> tuple[str, bool]:
     return "".join(line + "\n" for line in lines[1:-1]), lines[0].startswith("<<-")
 
 
+def _has_newline(rule: whitespace.NewLineOrCommentRule) -> bool:
+    return any("\n" in str(getattr(token, "value", "")) for token in rule.children)
+
+
 def _content(part: Any) -> Any:
     return part.content if isinstance(part, strings.StringPartRule) else part
 
@@ -604,10 +589,10 @@ def parse_template(text: str, pos: Pos, quoted: bool = False, flush: bool = Fals
     if flush:
         _flush_indentation(tokens)
     parts, _ = _template_parts(tokens, 0, pos, quoted, ())
-    if all(isinstance(p, Literal) for p in parts):
-        return Literal("".join(str(p.value) for p in parts), pos)  # type: ignore[attr-defined]
-    if len(parts) == 1 and not isinstance(parts[0], TemplateIf | TemplateFor):
+    if len(tokens) == 1 and tokens[0][0] == "interp":
         return parts[0]
+    if all(token[0] == "text" for token in tokens):
+        return Literal("".join(str(p.value) for p in parts), pos)  # type: ignore[attr-defined]
     return Template(parts, pos)
 
 

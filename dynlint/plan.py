@@ -260,6 +260,8 @@ def _instance(
         values=values,
         unknown=_mark_unknown(values, context.after_unknown.get(address)),
         references=_references(resource, module_address, context.expressions),
+        # A plan does not record lifecycle settings such as ignore_changes.
+        lifecycle_known=False,
     )
 
 

@@ -12,12 +12,12 @@ Names a condition can use:
   ``tag_keys`` (the keys of ``tags``, known even where some values are not; absent when the
   map itself is unknown), ``environment`` and ``production``
   (both absent when the environment is unknown), ``lifecycle`` (``ignore_changes``: a list of
-  attribute names, or ``["all"]``; ``prevent_destroy``).
+  attribute names, or ``["all"]``; ``prevent_destroy``; absent, with ``lifecycle_known``
+  false, for a plan JSON, which does not record lifecycle settings).
 - ``related``: ``autoscaling`` (the table's autoscaling targets, each with its ``policies`` and
   the ``index`` it scales, ``null`` for the table), ``consumers`` (stream readers),
   ``kms_keys`` (the ``aws_kms_key`` resources whose ARN the table or a replica uses, each with
-  ``used_by``: the attribute path), ``replicas`` (``aws_dynamodb_table_replica`` resources),
-  ``tables`` (the tables a non-table resource belongs to).
+  ``used_by``: the attribute path), ``replicas`` (``aws_dynamodb_table_replica`` resources).
 - ``config``: ``required_tags``.
 - ``item`` and ``index`` inside a check with ``for_each``.
 
@@ -181,8 +181,10 @@ def meta_of(resource: ResourceInstance, production: bool | None) -> dict[str, An
         "type": resource.type,
         "root": resource.root,
         "var_file": resource.var_file,
-        "lifecycle": lifecycle_of(resource),
+        "lifecycle_known": resource.lifecycle_known,
     }
+    if resource.lifecycle_known:
+        meta["lifecycle"] = lifecycle_of(resource)
     tags = resource.values.get("tags")
     if not resource.is_unknown("tags"):
         meta["tag_keys"] = sorted(str(k) for k in tags) if isinstance(tags, dict) else []

@@ -42,6 +42,7 @@ class ScanOptions:
     environments: tuple[str, ...] = DEFAULT_ENVIRONMENTS
     # Keep parsed files in the user cache directory (the CLI's default; off for library callers).
     cache: bool = False
+    only_roots: set[Path] | None = None
 
     @classmethod
     def from_cli(
@@ -118,7 +119,7 @@ def _scan_directory(
     found = discover(directory, tree)
     inventory.files += found.configuration_files
     for root in found.roots:
-        if root.dir in seen:
+        if root.dir in seen or (options.only_roots is not None and root.dir not in options.only_roots):
             continue
         seen.add(root.dir)
         for resource in _evaluate_root(root, top, directory, tree, options, inventory):
@@ -137,24 +138,27 @@ def _evaluate_root(
         _given_values(evaluation, root, variant, options, source.variables, module)
         check_root_inputs(module, evaluation.given)
         found = collect_resources(module)
+        rejected = sorted(d for d in evaluation.modules_used if tree.rejected(d))
+        if rejected or evaluation.errors:
+            # Terraform refuses this root: an evaluation of it would be a guess.
+            inventory.diagnostics.append(_not_evaluated(evaluation, rejected, tree))
+            inventory.diagnostics.extend(d for d in evaluation.diagnostics if d in evaluation.errors)
+            return []
         inventory.diagnostics.extend(evaluation.diagnostics)
         inventory.module_calls.extend(evaluation.module_calls)
-        rejected = sorted(d for d in evaluation.modules_used if tree.rejected(d))
-        if rejected:
-            # Terraform refuses this root: an evaluation of it would be a guess.
-            modules = ", ".join(tree.display(d) for d in rejected)
-            inventory.diagnostics.append(
-                Diagnostic(
-                    severity="note",
-                    message=f"the root module {evaluation.root} was not evaluated: Terraform rejects "
-                    f"the configuration of {modules} (see the errors)",
-                    root=evaluation.root,
-                    var_file=evaluation.var_file,
-                )
-            )
-            return []
         resources.extend(found)
     return resources
+
+
+def _not_evaluated(evaluation: Evaluation, rejected: list[Path], tree: SourceTree) -> Diagnostic:
+    modules = ", ".join(tree.display(d) for d in rejected) or evaluation.root
+    return Diagnostic(
+        severity="note",
+        message=f"the root module {evaluation.root} was not evaluated: Terraform rejects the "
+        f"configuration of {modules} (see the errors)",
+        root=evaluation.root,
+        var_file=evaluation.var_file,
+    )
 
 
 def _variants(root: Root, tree: SourceTree, options: ScanOptions, declared: set[str]) -> list[Variant]:

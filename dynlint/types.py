@@ -94,23 +94,69 @@ def _convert_sequence(value: Any, spec: TypeSpec) -> Any:
         for item in converted:
             if item not in unique:
                 unique.append(item)
-        if all(isinstance(v, str) for v in unique):
+        unique = _unify(unique, spec.element)
+        if all(isinstance(v, str) for v in unique) or all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) for v in unique
+        ):
             unique.sort()
-        return SetValue(_unify(unique, spec.element))
+        return SetValue(unique)
     return _unify(converted, spec.element)
 
 
 def _unify(collection: Any, element: TypeSpec | None) -> Any:
-    """``map(any)``/``list(any)``: mixed primitive elements all become strings, as in Terraform."""
+    """``map(any)``/``list(any)``/``set(any)``: the elements converted to one common type, as
+    Terraform unifies them (a number beside a string becomes a string, also inside nested
+    objects and lists); elements with no common type are an error."""
     if element is not None and element.kind != "any":
         return collection
-    items = collection.values() if isinstance(collection, dict) else collection
-    kinds = {type_name(v) for v in items if v is not None and not isinstance(v, Unknown)}
-    if len(kinds) > 1 and kinds <= {"string", "number", "bool"}:
-        if isinstance(collection, dict):
-            return {k: _as_string(v) for k, v in collection.items()}
-        return [_as_string(v) for v in collection]
-    return collection
+    if isinstance(collection, dict):
+        return dict(zip(collection, unify_values(list(collection.values())), strict=True))
+    unified = unify_values(list(collection))
+    return SetValue(unified) if isinstance(collection, SetValue) else unified
+
+
+def unify_values(values: list[Any]) -> list[Any]:
+    known = [v for v in values if v is not None and not isinstance(v, Unknown)]
+    kinds = {type_name(v) for v in known}
+    if len(kinds) > 1:
+        if kinds <= {"string", "number", "bool"} and "string" in kinds:
+            return [_as_string(v) for v in values]
+        if kinds & {"string", "number", "bool"}:
+            # A number and a bool, or a primitive and a collection, have no common type.
+            raise EvaluationError("Invalid value: all elements must have the same type")
+        return values
+    if kinds == {"object"} and len({frozenset(v) for v in known}) == 1:
+        return _unify_columns(values, sorted(known[0]))
+    if kinds == {"list"} and not any(isinstance(v, SetValue) for v in known):
+        return _unify_nested_lists(values)
+    return values
+
+
+def _unify_columns(values: list[Any], keys: list[str]) -> list[Any]:
+    """Objects with the same attributes: each attribute unified across them."""
+    rows = [v for v in values if isinstance(v, dict)]
+    columns = {key: unify_values([row[key] for row in rows]) for key in keys}
+    result, index = [], 0
+    for value in values:
+        if isinstance(value, dict):
+            result.append({key: columns[key][index] for key in value})
+            index += 1
+        else:
+            result.append(value)
+    return result
+
+
+def _unify_nested_lists(values: list[Any]) -> list[Any]:
+    """Lists whose elements are unified all together (``[[1], ["a"]]`` is ``[["1"], ["a"]]``)."""
+    flat = unify_values([item for v in values if isinstance(v, list) for item in v])
+    result, index = [], 0
+    for value in values:
+        if isinstance(value, list):
+            result.append(flat[index : index + len(value)])
+            index += len(value)
+        else:
+            result.append(value)
+    return result
 
 
 def _as_string(value: Any) -> Any:

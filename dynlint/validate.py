@@ -1,11 +1,11 @@
 """What Terraform itself rejects in a configuration, checked on dynlint's syntax tree.
 
-Two kinds: syntax that HCL's parser refuses (a one-line block holding more than one argument),
-which makes the file unreadable as a parse error does; and configuration that ``terraform
-validate`` refuses (a duplicated argument, a quoted type constraint, an invalid name, a nested
-block written as an argument, a reference to something not declared, an override block with
-nothing to override), which makes every root that uses the module an input error. The messages
-are Terraform's.
+Two kinds: syntax that HCL's parser refuses (a one-line block holding more than one argument, a
+duplicated argument), which makes the file unreadable as a parse error does; and configuration
+that ``terraform validate`` refuses (a duplicated declaration, a quoted type constraint, an
+invalid name, a nested block written as an argument, a reference to something not declared, an
+override block with nothing to override), which makes every root that uses the module an input
+error. The messages are Terraform's.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from dynlint.schema import SCHEMAS, BlockSchema
 from dynlint.syntax import (
     Block,
     Body,
+    Call,
     Expr,
     File,
     ForExpr,
@@ -29,6 +30,7 @@ from dynlint.syntax import (
     TemplateFor,
     Variable,
     children,
+    walk,
 )
 
 if TYPE_CHECKING:
@@ -50,16 +52,26 @@ class Problem:
 
 
 def syntax_problems(parsed: File) -> list[Problem]:
-    """HCL syntax errors that the parser library lets through (native syntax files only)."""
+    """HCL syntax errors that the parser library lets through (native syntax files only), as
+    ``terraform fmt`` refuses them."""
     if parsed.path.endswith(".json"):
         return []
-    return list(_single_line_blocks(parsed.body))
+    return [*_single_line_blocks(parsed.body), *_duplicate_arguments(parsed.body)]
 
 
 def _single_line_blocks(body: Body) -> Iterator[Problem]:
     for block in body.blocks:
         items = len(block.body.attributes) + len(block.body.duplicates) + len(block.body.blocks)
-        if block.pos.line == block.end_line and (items > 1 or block.body.blocks):
+        starts = [item.pos.line for item in (*block.body.attributes.values(), *block.body.blocks)]
+        if block.pos.line != block.end_line and block.pos.line in starts:
+            yield Problem(
+                block.pos,
+                "Invalid single-argument block definition: An argument definition on the same line "
+                "as its containing block creates a single-line block definition, which must also be "
+                "closed on the same line. Place the block's closing brace immediately after the "
+                "argument definition.",
+            )
+        elif block.pos.line == block.end_line and (items > 1 or block.body.blocks):
             yield Problem(
                 block.pos,
                 "Invalid single-argument block definition: A single-line block definition must end "
@@ -73,12 +85,13 @@ def configuration_problems(module: ModuleSource) -> list[Problem]:
     """What ``terraform validate`` rejects in one module directory."""
     problems = list(module.duplicates_found)
     for parsed in module.files:
-        problems.extend(_duplicate_arguments(parsed.body))
         native = not parsed.path.endswith(".json")
         for block in parsed.body.blocks:
             problems.extend(_label_problems(block))
             if native and block.type == "variable":
                 problems.extend(_quoted_type(block))
+            if block.type == "variable":
+                problems.extend(_default_problems(block))
     for (rtype, _), block in module.resources.items():
         problems.extend(_arguments_that_are_blocks(block.body, SCHEMAS.get(rtype)))
     for block in module.missing_bases:
@@ -128,6 +141,20 @@ def _quoted_type(block: Block) -> Iterator[Problem]:
             "to be given in quotes, but that form is now deprecated and will be removed in a future "
             f'version of Terraform. Remove the quotes around "{_literal_text(attribute.expr)}".',
         )
+
+
+def _default_problems(block: Block) -> Iterator[Problem]:
+    """A variable's default is a constant: no function calls, no references."""
+    attribute = block.body.attributes.get("default")
+    if attribute is None:
+        return
+    for node in walk(attribute.expr):
+        if isinstance(node, Call):
+            yield Problem(node.pos, "Function calls not allowed: Functions may not be called here.")
+            return
+        if isinstance(node, Variable):
+            yield Problem(node.pos, "Variables not allowed: Variables may not be used here.")
+            return
 
 
 def _literal_text(expr: Expr) -> str:

@@ -279,12 +279,22 @@ def dynlint_locals(directory: Path, names: list[str]) -> dict[str, Outcome]:
     source = tree.module(directory)
     evaluation = Evaluation(tree=tree, top=directory, root_dir=directory, root=".", var_file=None, given={})
     module = ModuleInstance(evaluation, source, "", (), {}, None, ())
+    if tree.rejected(directory):
+        # dynlint rejects the whole configuration, as Terraform would (a call in a default).
+        message = tree.diagnostics[0].message
+        return {name: Outcome("error", message) for name in names}
     outcomes = {}
     for name in names:
+        errors = len([d for d in evaluation.diagnostics if d.severity == "error"])
         try:
             value = module.local(name, None)
         except (EvaluationError, RecursionError) as error:
             outcomes[name] = Outcome("error", str(error))
+            continue
+        reported = [d for d in evaluation.diagnostics if d.severity == "error"][errors:]
+        if reported:
+            # dynlint rejects the configuration on the way (an invalid default, say).
+            outcomes[name] = Outcome("error", reported[0].message)
             continue
         if contains_unknown(value):
             outcomes[name] = Outcome("unknown")

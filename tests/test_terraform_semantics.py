@@ -600,3 +600,91 @@ resource "aws_dynamodb_table" "t" {
 """
     found = inventory(tmp_path, {"main.tf": main})
     assert found.errors == [] and len(found.tables) == 1
+
+
+# The constructs fixtures of these semantics ---------------------------------------------
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def fixture_inventory(name: str):
+    return scan([REPO / "fixtures" / "constructs" / name], ScanOptions(), cwd=REPO)
+
+
+def test_fixture_env_folders() -> None:
+    found = fixture_inventory("env-folders")
+    tables = {t.environment: t for t in found.tables}
+    assert set(tables) == {"dev", "prod"}
+    assert tables["prod"].var_file == "fixtures/constructs/env-folders/environments/prod/"
+    assert tables["prod"].values["read_capacity"] == 20
+    assert tables["prod"].values["point_in_time_recovery"][0]["enabled"] is True
+    assert found.diagnostics == []
+
+
+def test_fixture_overrides() -> None:
+    tables = {t.address: t.values for t in fixture_inventory("overrides").tables}
+    sessions = tables["aws_dynamodb_table.sessions"]
+    assert sessions["name"] == "sessions-prod"
+    assert sessions["point_in_time_recovery"][0]["enabled"] is True
+    assert sessions["tags"] == {"Days": "30", "Backup": "true"}
+    assert tables["aws_dynamodb_table.copy"]["name"] == "copy-of-sessions-prod"
+
+
+def test_fixture_module_outputs() -> None:
+    found = fixture_inventory("module-outputs")
+    assert [t.values["name"] for t in found.tables] == ["acme-orders"]
+    assert found.diagnostics == []
+
+
+def test_fixture_rejected() -> None:
+    found = fixture_inventory("rejected")
+    assert found.tables == []
+    assert [(e.line, e.message.split(":")[0]) for e in found.errors] == [
+        (9, "Unsupported argument"),
+        (18, "Reference to undeclared resource"),
+    ]
+
+
+def test_conditional_results_share_one_type(tmp_path: Path) -> None:
+    # As terraform console gives them: the result takes the type both branches convert to.
+    value = tag_value(tmp_path, '[true ? 1 : "a", true ? [1] : ["a"], true ? 1 : tonumber("x"), "${1.5}"]')
+    assert value == '["1",["1"],1,1.5]'
+
+
+# Variable type conversion (as terraform console gives it) -------------------------------
+
+
+def test_variable_conversion_unifies_nested_elements(tmp_path: Path) -> None:
+    extra = """
+variable "nested" {
+  type    = map(any)
+  default = { a = { x = 1 }, b = { x = "s" } }
+}
+variable "numbers" {
+  type    = set(number)
+  default = [3, 1, "2", 1]
+}
+"""
+    expected = '[{"a":{"x":"1"},"b":{"x":"s"}},[1,2,3]]'
+    assert tag_value(tmp_path, "[var.nested, var.numbers]", extra=extra) == expected
+
+
+def test_an_invalid_default_is_an_input_error(tmp_path: Path) -> None:
+    main = """
+variable "mixed" {
+  type    = map(any)
+  default = { a = 1, b = true }
+}
+variable "called" {
+  default = toset(["a"])
+}
+resource "aws_dynamodb_table" "t" {
+  name = "t"
+  tags = { n = length(var.mixed) }
+}
+"""
+    errors = inventory(tmp_path, {"main.tf": main}).errors
+    assert sorted((e.line, e.message.split(":")[0]) for e in errors) == [
+        (4, "Invalid default value for variable"),
+        (7, "Function calls not allowed"),
+    ]

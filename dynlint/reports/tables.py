@@ -98,7 +98,7 @@ def _row(table: ResourceInstance) -> list[str]:
     return [
         table.address if table.root in ("", ".") else f"{table.root}: {table.address}",
         table.environment or "-",
-        (table.var_file or "-").rsplit("/", 1)[-1],
+        _var_file_name(table.var_file),
         _show(table, "name"),
         _show(table, "billing_mode"),
         f"{_show(table, 'read_capacity')}/{_show(table, 'write_capacity')}",
@@ -146,3 +146,12 @@ def _sse(table: ResourceInstance) -> str:
     if table.is_unknown("server_side_encryption.0.kms_key_arn"):
         return "customer (set at apply)"
     return "customer" if blocks[0].get("kms_key_arn") else "AWS managed"
+
+
+def _var_file_name(var_file: str | None) -> str:
+    """The var file's name, or its folder's (``prod/``) for a folder variant."""
+    if var_file is None:
+        return "-"
+    if var_file.endswith("/"):
+        return var_file.rstrip("/").rsplit("/", 1)[-1] + "/"
+    return var_file.rsplit("/", 1)[-1]

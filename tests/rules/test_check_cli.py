@@ -221,3 +221,19 @@ def test_each_environment_variant_is_checked_with_its_own_var_file(tmp_path: Pat
         "prod.tfvars",
         1,
     )
+
+
+def test_a_plan_does_not_record_lifecycle_so_lifecycle_rules_stay_silent() -> None:
+    _, document, _ = run_check(["fixtures/plan/events-prod.json"])
+    assert "DL014" not in rule_ids(document)
+    (protection,) = [f for f in document["findings"] if f["rule_id"] == "DL005"]
+    assert (
+        "prevent_destroy" not in protection["message"] and "deletion protection off" in protection["message"]
+    )
+
+
+def test_fingerprints_do_not_depend_on_the_working_directory() -> None:
+    _, from_top, _ = run_check(["fixtures/seeds/lead-capture"])
+    _, from_inside, _ = run_check(["."], cwd=REPO / "fixtures" / "seeds" / "lead-capture")
+    fingerprints = sorted(f["fingerprint"] for f in from_top["findings"])
+    assert fingerprints == sorted(f["fingerprint"] for f in from_inside["findings"])
