@@ -37,6 +37,10 @@ class InputFileError(Exception):
         self.column = column
         self.reason = reason
 
+    def __reduce__(self) -> tuple[type, tuple[str, int, int, str]]:
+        # Raised in a parsing worker process, it must unpickle in the parent with all its fields.
+        return type(self), (self.file, self.line, self.column, self.reason)
+
 
 def inside(path: Path, tops: Iterable[Path]) -> bool:
     """Whether ``path`` (resolved, so through any symlink) lies in one of the ``tops``."""

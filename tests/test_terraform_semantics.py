@@ -688,3 +688,12 @@ resource "aws_dynamodb_table" "t" {
         (4, "Invalid default value for variable"),
         (7, "Function calls not allowed"),
     ]
+
+
+def test_a_parse_error_survives_a_worker_process() -> None:
+    import pickle
+
+    from dynlint.parser import ParseError
+
+    error = pickle.loads(pickle.dumps(ParseError("main.tf", 3, 4, "bad")))
+    assert (error.file, error.line, error.column, error.reason) == ("main.tf", 3, 4, "bad")
