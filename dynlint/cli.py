@@ -59,6 +59,10 @@ VarOption = Annotated[
     typer.Option("--var", help="NAME=VALUE for every root module (repeatable)."),
 ]
 EnvOption = Annotated[str | None, typer.Option("--env", help="The environment of every table (e.g. prod).")]
+RulesDirOption = Annotated[
+    list[Path] | None, typer.Option("--rules-dir", help="A directory of extra policy files (repeatable).")
+]
+ConfigOption = Annotated[Path | None, typer.Option("--config", help="The configuration file to use.")]
 NoCacheOption = Annotated[
     bool, typer.Option("--no-cache", help="Parse every file again; do not read or write the cache.")
 ]
@@ -124,7 +128,7 @@ def check(
     var_file: VarFileOption = None,
     var: VarOption = None,
     env: EnvOption = None,
-    config: Annotated[Path | None, typer.Option("--config", help="The configuration file to use.")] = None,
+    config: ConfigOption = None,
     select: Annotated[
         list[str] | None,
         typer.Option("--select", help="Only these rules (IDs or prefixes, comma-separated)."),
@@ -137,9 +141,7 @@ def check(
         FailLevel | None,
         typer.Option("--fail-on", help="Exit 1 on findings at or above this level [warning]."),
     ] = None,
-    rules_dir: Annotated[
-        list[Path] | None, typer.Option("--rules-dir", help="A directory of extra policy files (repeatable).")
-    ] = None,
+    rules_dir: RulesDirOption = None,
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Do not read or write the parse cache.")
     ] = False,
@@ -187,10 +189,8 @@ def check(
 
 @app.command("rules")
 def list_rules(
-    rules_dir: Annotated[
-        list[Path] | None, typer.Option("--rules-dir", help="A directory of extra policy files (repeatable).")
-    ] = None,
-    config: Annotated[Path | None, typer.Option("--config", help="The configuration file to use.")] = None,
+    rules_dir: RulesDirOption = None,
+    config: ConfigOption = None,
 ) -> None:
     """List every rule: ID, name, default severity and summary."""
     from dynlint.reports.explain import rules_table
@@ -202,10 +202,8 @@ def list_rules(
 @app.command()
 def explain(
     rule: Annotated[str, typer.Argument(help="A rule ID (DL003) or name (pitr-production).")],
-    rules_dir: Annotated[
-        list[Path] | None, typer.Option("--rules-dir", help="A directory of extra policy files (repeatable).")
-    ] = None,
-    config: Annotated[Path | None, typer.Option("--config", help="The configuration file to use.")] = None,
+    rules_dir: RulesDirOption = None,
+    config: ConfigOption = None,
 ) -> None:
     """Print one rule's documentation: what it does, why, examples and the fix."""
     from dynlint.reports.explain import explain_markdown

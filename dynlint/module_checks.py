@@ -167,38 +167,35 @@ def _shown(module: ModuleInstance, name: str) -> str:
 
 def names_mentioned(source: ModuleSource) -> frozenset[str]:
     """Every attribute name, index key and string literal in a module's expressions."""
-    cached = getattr(source, "_names_mentioned", None)
-    if cached is not None:
-        return cached
-    names: set[str] = set()
-    for parsed in source.files:
-        for expr in _expressions(parsed.body, top=True):
-            for node in walk(expr):
-                if isinstance(node, GetAttr):
-                    names.add(node.name)
-                elif isinstance(node, Literal) and isinstance(node.value, str):
-                    names.add(node.value)
-                elif isinstance(node, Splat):
-                    names.update(step.name for step in node.steps if step.name)
-    found = frozenset(names)
-    source._names_mentioned = found  # type: ignore[attr-defined]
-    return found
+    return _module_names(source)[1]
 
 
 def variables_read(source: ModuleSource) -> frozenset[str]:
     """The names ``var.NAME`` that a module's own files read (outside variable declarations)."""
-    cached = getattr(source, "_variables_read", None)
+    return _module_names(source)[0]
+
+
+def _module_names(source: ModuleSource) -> tuple[frozenset[str], frozenset[str]]:
+    """(variables read, names mentioned) of a module's expressions, computed once per module."""
+    cached = getattr(source, "_module_names", None)
     if cached is not None:
         return cached
+    variables: set[str] = set()
     names: set[str] = set()
     for parsed in source.files:
         for expr in _expressions(parsed.body, top=True):
             for node in walk(expr):
                 path = traversal(node)
                 if path and len(path) >= 2 and path[0] == "var":
-                    names.add(path[1])
-    found = frozenset(names)
-    source._variables_read = found  # type: ignore[attr-defined]
+                    variables.add(path[1])
+                if isinstance(node, GetAttr):
+                    names.add(node.name)
+                elif isinstance(node, Literal) and isinstance(node.value, str):
+                    names.add(node.value)
+                elif isinstance(node, Splat):
+                    names.update(step.name for step in node.steps if step.name)
+    found = (frozenset(variables), frozenset(names))
+    source._module_names = found  # type: ignore[attr-defined]
     return found
 
 
