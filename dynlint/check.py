@@ -124,7 +124,7 @@ def run_check(options: CheckOptions, cwd: Path | None = None) -> CheckResult:
         severity=config.severity,
         production_severity=config.production_severity,
     )
-    findings = _findings(selected, inventory, settings)
+    findings = run_policy_phase(selected, inventory, settings)
     suppressor = Suppressor(
         _comments(findings, inventory, cwd),
         config.suppress,
@@ -155,9 +155,12 @@ def run_check(options: CheckOptions, cwd: Path | None = None) -> CheckResult:
 def _anchor(findings: list[Finding], cwd: Path) -> None:
     """Anchor fingerprints to the repository top rather than the current directory."""
     top = tree_top(cwd)
+    known: dict[str | None, str] = {}
     for finding in findings:
-        parts = [_from_top(cwd, finding.root, top), _from_top(cwd, finding.var_file, top)]
-        finding.anchor = "\x1f".join(parts)
+        for relative in (finding.root, finding.var_file):
+            if relative not in known:
+                known[relative] = _from_top(cwd, relative, top)
+        finding.anchor = f"{known[finding.root]}\x1f{known[finding.var_file]}"
 
 
 def _from_top(cwd: Path, relative: str | None, top: Path) -> str:
@@ -177,7 +180,8 @@ def _suppression_rule_runs(options: CheckOptions, config: Config) -> bool:
     return (not select or _matches(rule, select)) and not _matches(rule, ignore)
 
 
-def _findings(selected: list[Policy], inventory: Inventory, settings: EngineSettings) -> list[Finding]:
+def run_policy_phase(selected: list[Policy], inventory: Inventory, settings: EngineSettings) -> list[Finding]:
+    """Every selected rule over an evaluated inventory: the findings before suppressions."""
     ownership = Ownership(inventory)
     findings = run_policies(selected, inventory, ownership, settings)
     engine_rules = {p.engine: p for p in selected if p.engine}
