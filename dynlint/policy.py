@@ -81,6 +81,23 @@ class Example(BaseModel):
             found.setdefault("main.tf", self.hcl)
         return found
 
+    def tree(self) -> dict[str, str]:
+        """The example as a directory: its sources, and its ``config`` as ``.dynlint.toml``."""
+        files = {name: text.lstrip("\n") for name, text in self.sources().items()}
+        if self.config:
+            files[".dynlint.toml"] = "".join(f"{k} = {_toml(v)}\n" for k, v in self.config.items())
+        return files
+
+
+def _toml(value: Any) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
 
 class Check(BaseModel):
     """One CEL condition: when ``when`` is true, a finding with ``message`` at ``path``.

@@ -15,26 +15,9 @@ import shutil
 import sys
 from pathlib import Path
 
-from dynlint.policy import Example, builtin_rules_dir, load_directory
+from dynlint.policy import builtin_rules_dir, load_directory
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "rules"
-
-
-def _toml(value: object) -> str:
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml(v) for v in value) + "]"
-    if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def example_files(example: Example) -> dict[str, str]:
-    files = {name: text.lstrip("\n") for name, text in example.sources().items()}
-    if example.config:
-        files[".dynlint.toml"] = "".join(f"{k} = {_toml(v)}\n" for k, v in example.config.items())
-    return files
 
 
 def expected_tree() -> dict[Path, str]:
@@ -45,7 +28,7 @@ def expected_tree() -> dict[Path, str]:
     for policy in policies:
         for number, example in enumerate(policy.examples):
             folder = Path(policy.id, f"{example.kind}-{number}", *([example.env] if example.env else []))
-            for name, text in example_files(example).items():
+            for name, text in example.tree().items():
                 tree[folder / name] = text
     return tree
 

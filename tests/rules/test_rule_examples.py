@@ -30,24 +30,12 @@ def test_every_builtin_policy_loads() -> None:
 
 
 def _check(tmp_path: Path, example: Example, rule: str, env: str | None) -> list[str]:
-    files = dict(example.sources())
-    if example.config:
-        lines = [f"{key} = {_toml(value)}" for key, value in example.config.items()]
-        files[".dynlint.toml"] = "\n".join(lines) + "\n"
-    write_tree(tmp_path, files)
+    write_tree(tmp_path, example.tree())
     args = [str(tmp_path), "--select", rule] + (["--env", env] if env else [])
     code, document, stderr = run_check(args, cwd=tmp_path)
     assert document["errors"] == [], stderr
     assert code in (0, 1)
     return rule_ids(document)
-
-
-def _toml(value: object) -> str:
-    if isinstance(value, list):
-        return "[" + ", ".join(_toml(v) for v in value) + "]"
-    if isinstance(value, str):
-        return f'"{value}"'
-    return str(value).lower()
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c[2].kind == "fail"], ids=_case_id)
