@@ -97,16 +97,25 @@ class ParseCache:
         return found
 
     def put(self, key: str, parsed: syntax.File) -> None:
-        path = self._path(key)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-            with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-                json.dump(encode(parsed), handle, separators=(",", ":"))
-            os.replace(temporary, path)
-        except (OSError, ValueError, TypeError, RecursionError):
-            with contextlib.suppress(OSError, UnboundLocalError):
-                os.unlink(temporary)
+            text = json.dumps(encode(parsed), separators=(",", ":"))
+        except (ValueError, TypeError, RecursionError):
+            return
+        write_atomically(self._path(key), text)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to a temporary file beside ``path`` and rename it into place, so that a
+    concurrent reader sees the old entry or the new one, never half of one; failures are silent."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temporary, path)
+    except (OSError, ValueError):
+        with contextlib.suppress(OSError, UnboundLocalError):
+            os.unlink(temporary)
 
 
 # The encoding is directed by the syntax classes' field annotations, so it needs no tags but the

@@ -16,8 +16,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dynlint.discover import Root, discover, is_auto_loaded, is_local_source, tree_top
+from dynlint.discover import Root, discover, is_auto_loaded, is_local_source
 from dynlint.findings import Finding
+from dynlint.inputs import tree_top
 from dynlint.modules import SourceTree, is_configuration_file, is_var_file, literal_source
 
 _MODULE_STEP = re.compile(r'module\.([A-Za-z0-9_-]+)(?:\[(?:"(?:[^"\\]|\\.)*"|[0-9]+)\])?(?:\.|$)')

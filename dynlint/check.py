@@ -12,9 +12,9 @@ from datetime import date
 from pathlib import Path
 
 from dynlint.config import Config, ConfigError, find_config, load_config
-from dynlint.discover import tree_top
 from dynlint.engine import EngineSettings, run_policies
 from dynlint.findings import Finding
+from dynlint.inputs import tree_top
 from dynlint.model import Diagnostic, Inventory
 from dynlint.module_checks import module_findings
 from dynlint.ownership import Ownership

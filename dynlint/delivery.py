@@ -13,7 +13,7 @@ import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from dynlint.baseline import (
     BaselineError,
@@ -25,13 +25,15 @@ from dynlint.baseline import (
     scope_of,
     write_baseline,
 )
-from dynlint.changed import ChangeSet, changed_set
 from dynlint.check import CheckOptions, CheckResult, run_check
 from dynlint.model import Inventory
 from dynlint.reports.colour import colour_enabled, colour_findings_text
 from dynlint.reports.common import display_path
 from dynlint.reports.tables import describe_diagnostic
 from dynlint.scan import UsageError
+
+if TYPE_CHECKING:
+    from dynlint.changed import ChangeSet
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -151,6 +153,8 @@ def _select_changed(options: CheckOptions, delivery: Delivery, cwd: Path) -> Cha
         return None
     if delivery.write_baseline is not None:
         raise UsageError("--write-baseline records a whole run: it cannot be used with --changed-files")
+    from dynlint.changed import changed_set  # reads the whole tree: only for --changed-files
+
     change = changed_set(options.paths, cwd)
     options.paths = [cwd]
     options.scan.only_roots = set(change.roots)

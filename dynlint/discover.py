@@ -8,11 +8,11 @@ DynamoDB-related resource is never parsed.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dynlint import observe
 from dynlint.model import MODELLED_TYPES
 from dynlint.modules import (
     SourceTree,
@@ -56,15 +56,6 @@ class Discovery:
     configuration_files: int
 
 
-def tree_top(path: Path) -> Path:
-    """The git work tree that holds ``path``, or ``path`` itself outside git."""
-    start = path if path.is_dir() else path.parent
-    for candidate in (start, *start.parents):
-        if (candidate / ".git").exists():
-            return candidate
-    return start
-
-
 def is_local_source(source: str) -> bool:
     return source.startswith(("./", "../")) or source in (".", "..")
 
@@ -92,11 +83,10 @@ def _walk(scan_dir: Path, tree: SourceTree) -> tuple[dict[Path, str], dict[Path,
     """Module directories with their files' text joined, and var files by directory."""
     module_texts: dict[Path, str] = {}
     var_dirs: dict[Path, list[Path]] = {}
-    for current, dirnames, filenames in os.walk(scan_dir):
-        dirnames[:] = sorted(d for d in dirnames if d not in SKIPPED_DIRS and not d.startswith("."))
-        directory = Path(current).resolve()
+    for current, filenames in observe.walk(scan_dir, _skipped):
+        directory = observe.resolve(current)
         texts = []
-        for name in sorted(filenames):
+        for name in filenames:
             path = directory / name
             if is_configuration_file(path):
                 texts.append("\x00FILE\n" + (tree.read(path) or ""))
@@ -105,6 +95,10 @@ def _walk(scan_dir: Path, tree: SourceTree) -> tuple[dict[Path, str], dict[Path,
         if texts:
             module_texts[directory] = "".join(texts)
     return module_texts, var_dirs
+
+
+def _skipped(name: str) -> bool:
+    return name in SKIPPED_DIRS or name.startswith(".")
 
 
 def may_define_resources(directory: Path, tree: SourceTree) -> bool:
@@ -128,7 +122,7 @@ def _local_call_targets(directory: Path, tree: SourceTree) -> list[Path]:
     for call in module.calls.values():
         source = literal_source(call)
         if source is not None and is_local_source(source) and "\x00" not in source:
-            targets.append((directory / source).resolve())
+            targets.append(observe.resolve(directory / source))
     return targets
 
 
@@ -162,7 +156,7 @@ def _attach_var_files(
 ) -> None:
     """Var files beside a root belong to it; so do those in folders below it that hold no .tf."""
     by_dir = {root.dir: root for root in roots}
-    top = scan_dir.resolve()
+    top = observe.resolve(scan_dir)
     for directory, paths in sorted(var_dirs.items()):
         owner = _owning_module(directory, module_dirs, top)
         root = by_dir.get(owner) if owner else None

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dynlint import observe
 from dynlint.discover import is_local_source, may_define_resources
 from dynlint.environments import ENVIRONMENT_VARIABLES
 from dynlint.expressions import Scope, evaluate, iterate
@@ -186,7 +187,7 @@ def environment_variables(module: ModuleInstance) -> list[Any]:
 
 def _read_modules_json(root_dir: Path) -> dict[str, Path]:
     manifest = root_dir / ".terraform" / "modules" / "modules.json"
-    if not manifest.exists():
+    if not observe.exists(manifest):
         return {}
     try:
         data = load_json(read_text(manifest, str(manifest), MAX_JSON_BYTES), str(manifest))
@@ -196,7 +197,7 @@ def _read_modules_json(root_dir: Path) -> dict[str, Path]:
     for entry in data.get("Modules", []) if isinstance(data, dict) else []:
         key, directory = entry.get("Key"), entry.get("Dir")
         if isinstance(key, str) and key and isinstance(directory, str):
-            found[key] = (root_dir / directory).resolve()
+            found[key] = observe.resolve(root_dir / directory)
     return found
 
 
@@ -494,7 +495,7 @@ class ModuleInstance:
         """False only for a call whose module directory exists and cannot hold a modelled resource."""
         source = literal_source(self.source.calls[name])
         directory = self._call_directory(name, source) if source else None
-        if directory is None or not directory.is_dir():
+        if directory is None or not observe.is_dir(directory):
             return True
         return may_define_resources(directory, self.evaluation.tree)
 
@@ -503,7 +504,7 @@ class ModuleInstance:
         if "\x00" in source:  # no path holds one; refused by _called_source
             return None
         if is_local_source(source):
-            return (self.source.dir / source).resolve()
+            return observe.resolve(self.source.dir / source)
         return self.evaluation.registry_module_dir(".".join((*self.call_path, name)))
 
     def _called_source(self, name: str, block: Block, call_address: str) -> ModuleSource | None:
@@ -543,7 +544,8 @@ class ModuleInstance:
                 "dynlint does not follow it"
             )
         else:
-            problem = None if directory.is_dir() else f"{evaluation.tree.display(directory)} does not exist"
+            missing = not observe.is_dir(directory)
+            problem = f"{evaluation.tree.display(directory)} does not exist" if missing else None
         if problem is None and directory in self.ancestry:
             problem = f"module cycle: {source!r} calls a module that is already being evaluated"
         if problem is not None:
@@ -600,7 +602,7 @@ class ModuleInstance:
 def _local_source_problem(directory: Path, top: Path, source: str) -> str | None:
     if directory != top and top not in directory.parents:
         return f"local source {source!r} leaves the scanned repository; dynlint does not follow it"
-    if not directory.is_dir():
+    if not observe.is_dir(directory):
         return f"local source {source!r} does not exist"
     return None
 

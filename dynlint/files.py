@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from dynlint import inputs
+from dynlint import inputs, observe
 from dynlint.values import EvaluationError, SetValue, Unknown, contains_unknown
 
 FILE_FUNCTIONS = frozenset(
@@ -44,18 +44,18 @@ class FileReader:
     """Reads files for one evaluation: relative to ``cwd`` (the root module), inside ``top``."""
 
     def __init__(self, top: Path, cwd: Path) -> None:
-        self.top = top.resolve()
+        self.top = observe.resolve(top)
         self.cwd = cwd
 
     def locate(self, name: str) -> Path:
-        path = (self.cwd / Path(name).expanduser()).resolve()
+        path = observe.resolve(self.cwd / Path(name).expanduser())
         if path != self.top and self.top not in path.parents:
             raise OutsideTree(name)
         return path
 
     def read_bytes(self, name: str) -> bytes:
         path = self.locate(name)
-        if not path.is_file():
+        if not observe.is_file(path):
             raise EvaluationError(f'Invalid value for "path" parameter: no file exists at "{name}"')
         try:  # the one reader: a regular file only, at most _MAX_BYTES
             return inputs.read_bytes(path, name, _MAX_BYTES)
@@ -83,7 +83,7 @@ class FileReader:
             raise EvaluationError(f'Invalid value for "path" parameter: string required in {name}()')
         if name == "fileexists":
             located = self.locate(path)
-            return located.is_file()
+            return observe.is_file(located)
         if name == "fileset":
             return self.fileset(path, args[1])
         if name == "templatefile":
@@ -98,6 +98,7 @@ class FileReader:
         if not isinstance(pattern, str):
             raise EvaluationError('Invalid value for "pattern" parameter: string required')
         directory = self.locate(base)
+        observe.unrepeatable()  # a glob: which new files would match is not cheap to tell
         if not directory.is_dir():
             return SetValue()
         found = set()

@@ -20,6 +20,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
 
+from dynlint import observe
+
 MiB = 1024 * 1024
 MAX_CONFIG_BYTES = 2 * MiB
 MAX_JSON_BYTES = 64 * MiB
@@ -45,14 +47,24 @@ class InputFileError(Exception):
 def inside(path: Path, tops: Iterable[Path]) -> bool:
     """Whether ``path`` (resolved, so through any symlink) lies in one of the ``tops``."""
     try:
-        resolved = path.resolve()
+        resolved = observe.resolve(path)
     except (OSError, ValueError):
         return False
     return any(resolved == top or top in resolved.parents for top in tops)
 
 
+def tree_top(path: Path) -> Path:
+    """The git work tree that holds ``path``, or ``path`` itself outside git."""
+    start = path if path.is_dir() else path.parent
+    for candidate in (start, *start.parents):
+        if observe.exists(candidate / ".git"):
+            return candidate
+    return start
+
+
 def open_regular(path: Path, display: str, tops: Iterable[Path] | None = None) -> IO[bytes]:
     """Open a regular file for reading; refuse anything else (and, with ``tops``, an escape)."""
+    observe.note_file(path)
     if tops is not None and not inside(path, tops):
         reason = "the file is a link to a place outside the scanned tree; not read"
         raise InputFileError(display, 1, 1, reason)

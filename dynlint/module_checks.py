@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 from dynlint.findings import Finding
 from dynlint.model import Inventory, TraceStep
 from dynlint.syntax import Block, Body, Expr, GetAttr, Literal, Pos, Splat, traversal, walk
-from dynlint.types import TypeSpec
 from dynlint.values import Unknown, contains_unknown
 
 if TYPE_CHECKING:
@@ -22,6 +21,7 @@ if TYPE_CHECKING:
     from dynlint.evaluator import ModuleInstance
     from dynlint.modules import ModuleSource
     from dynlint.policy import Policy
+    from dynlint.types import TypeSpec
 
 ENGINE_CODES = {
     "DL060": "module-input-validation",

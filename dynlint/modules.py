@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dynlint import observe
 from dynlint.cache import ParseCache
 from dynlint.inputs import InputFileError, inside, read_text
 from dynlint.model import Diagnostic
@@ -18,7 +19,10 @@ MODULE_META_ARGUMENTS = frozenset({"source", "version", "count", "for_each", "pr
 
 
 def is_configuration_file(path: Path) -> bool:
-    name = path.name
+    return _config_name(path.name)
+
+
+def _config_name(name: str) -> bool:
     return name.endswith((".tf", ".tf.json")) and not name.startswith(".")
 
 
@@ -38,7 +42,8 @@ def configuration_files(directory: Path) -> list[Path]:
     Anything so named that is not a directory is listed, FIFOs and devices included: reading
     refuses those with an error rather than skipping them without a word.
     """
-    return sorted(p for p in directory.iterdir() if is_configuration_file(p) and not p.is_dir())
+    entries = observe.list_dir(directory)
+    return [directory / name for name, is_dir in entries if not is_dir and _config_name(name)]
 
 
 def literal_source(call: Block) -> str | None:
@@ -175,7 +180,7 @@ class SourceTree:
     def __init__(self, cwd: Path, tops: list[Path] | None = None, cache: ParseCache | None = None) -> None:
         self.cwd = cwd
         self.cache = cache
-        self.tops: list[Path] | None = None if tops is None else [t.resolve() for t in tops]
+        self.tops: list[Path] | None = None if tops is None else [observe.resolve(t) for t in tops]
         self.diagnostics: list[Diagnostic] = []
         self._texts: dict[Path, str | None] = {}
         self._files: dict[Path, File | None] = {}
@@ -274,10 +279,10 @@ class SourceTree:
 
     def rejected(self, directory: Path) -> bool:
         """Whether Terraform rejects the module in ``directory`` (its errors are recorded)."""
-        return bool(self._problems.get(directory.resolve()))
+        return bool(self._problems.get(observe.resolve(directory)))
 
     def module(self, directory: Path) -> ModuleSource:
-        directory = directory.resolve()
+        directory = observe.resolve(directory)
         found = self._modules.get(directory)
         if found is None:
             found = ModuleSource(directory, self.display(directory))

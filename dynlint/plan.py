@@ -20,6 +20,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from dynlint import observe
 from dynlint.inputs import MAX_JSON_BYTES, InputFileError, load_json, read_bytes
 from dynlint.model import MODELLED_TYPES, Diagnostic, ResourceInstance, Severity
 
@@ -83,8 +84,9 @@ class _PlanContext:
 
 def looks_like_plan(path: Path) -> bool:
     """True for a ``.json`` file that reads like ``terraform show -json`` output (cheap sniff)."""
-    if path.suffix.lower() != ".json" or not path.is_file():
+    if path.suffix.lower() != ".json" or not observe.is_file(path):
         return False
+    observe.note_file(path)
     try:
         with path.open("rb") as handle:
             head = _decode(handle.read(SNIFF_BYTES), errors="replace")

@@ -1,33 +1,20 @@
 """The pipeline's front half: paths to an :class:`Inventory` of evaluated resources.
 
-Directories are split into root modules (``discover``), each root is evaluated once per
-environment variant (``evaluator``), and plan JSON files are read as they are (``plan``).
+:mod:`dynlint.roots` does the work (discover root modules, parse, evaluate each once per
+environment variant, read plan JSON). With the cache on, a scan whose every look at the file
+system would see the same as a recorded one (:mod:`dynlint.observe`) is answered from the
+cache (:mod:`dynlint.scan_cache`) without parsing or evaluating anything, nor importing the
+code that does.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from dynlint.cache import ParseCache
-from dynlint.discover import Root, Variant, discover, is_auto_loaded, tree_top
-from dynlint.environments import DEFAULT_ENVIRONMENTS, ENVIRONMENT_VARIABLES, EnvironmentResolver
-from dynlint.evaluator import (
-    Evaluation,
-    GivenValue,
-    ModuleInstance,
-    collect_resources,
-    safe_evaluate,
-)
-from dynlint.model import Diagnostic, Inventory, ResourceInstance, TraceStep, merge_diagnostics
-from dynlint.module_checks import check_root_inputs
-from dynlint.modules import SourceTree, is_configuration_file
-from dynlint.parser import ParseError, parse_expression
-from dynlint.plan import load_plan, looks_like_plan
-from dynlint.syntax import Pos
-from dynlint.types import convert
-from dynlint.values import EvaluationError
+from dynlint import observe
+from dynlint.environments import DEFAULT_ENVIRONMENTS
+from dynlint.model import Inventory
 
 
 class UsageError(Exception):
@@ -68,217 +55,21 @@ def scan(paths: list[Path], options: ScanOptions, cwd: Path | None = None) -> In
     for path in paths:
         if not path.exists():
             raise UsageError(f"{path}: no such file or directory")
-    cache = ParseCache() if options.cache else None
-    tree = SourceTree(cwd, [tree_top(p.resolve()) for p in paths], cache)
-    inventory = Inventory()
-    seen_roots: set[Path] = set()
-    for path in paths:
-        resolved = path.resolve()
-        if resolved.is_file() and resolved.suffix == ".json" and looks_like_plan(resolved):
-            _scan_plan(resolved, tree, options, inventory)
-        elif resolved.is_dir():
-            _scan_directory(resolved, tree, options, inventory, seen_roots)
-        else:
-            _scan_files(resolved, tree, options, inventory, seen_roots)
-    inventory.diagnostics = merge_diagnostics(tree.diagnostics + inventory.diagnostics)
-    inventory.resources.sort(key=lambda r: (r.root, r.var_file or "", r.file, r.line, r.address))
+    if not options.cache:
+        return _evaluate(paths, options, cwd)
+    from dynlint.scan_cache import ScanCache
+
+    cache = ScanCache(paths, options, cwd)
+    found = cache.get()
+    if found is not None:
+        return found
+    with observe.recording() as recorder:
+        inventory = _evaluate(paths, options, cwd)
+    cache.put(recorder, inventory)
     return inventory
 
 
-def _scan_plan(path: Path, tree: SourceTree, options: ScanOptions, inventory: Inventory) -> None:
-    display = tree.display(path)
-    result = load_plan(path, display, tree.display(path.parent))
-    inventory.files += 1
-    inventory.diagnostics.extend(result.diagnostics)
-    resolver = EnvironmentResolver(options.environments, options.env, None, [])
-    root_values = [result.variables.get(n) for n in ENVIRONMENT_VARIABLES]
-    for resource in result.resources:
-        env, source = resolver([v for v in root_values if v is not None], resource.values.get("tags"))
-        resource.environment, resource.environment_source = env, source
-        inventory.resources.append(resource)
+def _evaluate(paths: list[Path], options: ScanOptions, cwd: Path) -> Inventory:
+    from dynlint.roots import evaluate_paths
 
-
-def _scan_files(
-    path: Path, tree: SourceTree, options: ScanOptions, inventory: Inventory, seen: set[Path]
-) -> None:
-    """A single .tf file: its directory is evaluated, and only the resources it defines kept."""
-    if not is_configuration_file(path):
-        raise UsageError(f"{tree.display(path)}: not a .tf, .tf.json or plan JSON file")
-    _scan_directory(path.parent, tree, options, inventory, seen, only_file=tree.display(path))
-
-
-def _scan_directory(
-    directory: Path,
-    tree: SourceTree,
-    options: ScanOptions,
-    inventory: Inventory,
-    seen: set[Path],
-    only_file: str | None = None,
-) -> None:
-    top = tree_top(directory)
-    found = discover(directory, tree)
-    inventory.files += found.configuration_files
-    for root in found.roots:
-        if root.dir in seen or (options.only_roots is not None and root.dir not in options.only_roots):
-            continue
-        seen.add(root.dir)
-        for resource in _evaluate_root(root, top, directory, tree, options, inventory):
-            if only_file is None or resource.file == only_file:
-                inventory.resources.append(resource)
-
-
-def _evaluate_root(
-    root: Root, top: Path, scan_dir: Path, tree: SourceTree, options: ScanOptions, inventory: Inventory
-) -> list[ResourceInstance]:
-    source = tree.module(root.dir)
-    resources: list[ResourceInstance] = []
-    for variant in _variants(root, tree, options, set(source.variables)) or [None]:
-        evaluation = _evaluation(root, top, scan_dir, tree, options, variant)
-        module = ModuleInstance(evaluation, source, "", (), {}, None, ())
-        _given_values(evaluation, root, variant, options, source.variables, module)
-        check_root_inputs(module, evaluation.given)
-        found = collect_resources(module)
-        rejected = sorted(d for d in evaluation.modules_used if tree.rejected(d))
-        if rejected or evaluation.errors:
-            # Terraform refuses this root: an evaluation of it would be a guess.
-            inventory.diagnostics.append(_not_evaluated(evaluation, rejected, tree))
-            inventory.diagnostics.extend(d for d in evaluation.diagnostics if d in evaluation.errors)
-            return []
-        inventory.diagnostics.extend(evaluation.diagnostics)
-        inventory.module_calls.extend(evaluation.module_calls)
-        resources.extend(found)
-    return resources
-
-
-def _not_evaluated(evaluation: Evaluation, rejected: list[Path], tree: SourceTree) -> Diagnostic:
-    modules = ", ".join(tree.display(d) for d in rejected) or evaluation.root
-    return Diagnostic(
-        severity="note",
-        message=f"the root module {evaluation.root} was not evaluated: Terraform rejects the "
-        f"configuration of {modules} (see the errors)",
-        root=evaluation.root,
-        var_file=evaluation.var_file,
-    )
-
-
-def _variants(root: Root, tree: SourceTree, options: ScanOptions, declared: set[str]) -> list[Variant]:
-    """The root's own variants, or the command line's files and values when it declares one
-    of the variables they set (a --var-file over a monorepo is not meant for every root)."""
-    if not (options.var_files or options.variables):
-        return root.variants
-    names = {name for name, _ in options.variables}
-    for path in options.var_files:
-        parsed = tree.parse(path)
-        names.update(parsed.body.attributes if parsed is not None else ())
-    if not names & declared:
-        return root.variants
-    label: Path | str = options.var_files[-1] if options.var_files else ""
-    return [Variant(list(options.var_files), label)]
-
-
-def _evaluation(
-    root: Root, top: Path, scan_dir: Path, tree: SourceTree, options: ScanOptions, variant: Variant | None
-) -> Evaluation:
-    root_display = tree.display(root.dir)
-    var_file = _variant_label(variant, tree)
-    var_files = [tree.display(p) for p in variant.files] if variant else []
-    try:
-        relative_root = root.dir.relative_to(scan_dir.resolve()).parts
-    except ValueError:
-        relative_root = ()
-    folders = [p for p in (scan_dir.resolve().name, *relative_root) if p]
-    resolver = EnvironmentResolver(
-        options.environments, options.env, [*reversed(var_files), *([var_file] if var_file else [])], folders
-    )
-    return Evaluation(
-        tree=tree,
-        top=top,
-        root_dir=root.dir,
-        root=root_display,
-        var_file=var_file,
-        var_files=var_files,
-        given={},
-        environment_resolver=resolver,
-    )
-
-
-def _variant_label(variant: Variant | None, tree: SourceTree) -> str | None:
-    if variant is None or variant.label == "":
-        return None
-    if isinstance(variant.label, Path) and variant.label.is_dir():
-        return tree.display(variant.label) + "/"
-    return tree.display(Path(variant.label))
-
-
-def _given_values(
-    evaluation: Evaluation,
-    root: Root,
-    variant: Variant | None,
-    options: ScanOptions,
-    declared: dict[str, Any],
-    module: ModuleInstance,
-) -> None:
-    """Root variable values, in Terraform's order: auto-loaded files, the variant's files in
-    order (later ones win), then --var."""
-    for path in [*root.auto_var_files, *(variant.files if variant else [])]:
-        _load_var_file(evaluation, path, declared, module, anywhere=path in options.var_files)
-    command_line = variant is not None and variant.files == list(options.var_files)
-    for name, raw in options.variables if command_line or not root.variants else []:
-        if name not in declared:
-            continue
-        evaluation.given[name] = GivenValue(
-            _cli_value(name, raw, module, evaluation),
-            TraceStep(file="--var", line=0, note=f"set by --var {name}=..."),
-        )
-
-
-def _load_var_file(
-    evaluation: Evaluation, path: Path, declared: dict[str, Any], module: ModuleInstance, anywhere: bool
-) -> None:
-    """Load one var file; ``anywhere``: named on the command line, so read wherever it is."""
-    parsed = evaluation.tree.parse(path, anywhere=anywhere)
-    if parsed is None:
-        return
-    display = evaluation.tree.display(path)
-    kind = "auto-loaded var file" if is_auto_loaded(path) else "var file"
-    for name, attribute in parsed.body.attributes.items():
-        if name not in declared:
-            evaluation.report(
-                "warning",
-                f'{display} sets "{name}", which the root module does not declare',
-                attribute.pos,
-                code="DL061",
-            )
-            continue
-        value = safe_evaluate(attribute.expr, _NoNames(), evaluation)
-        evaluation.given[name] = GivenValue(
-            value, TraceStep(file=display, line=attribute.pos.line, note=f"set in {kind} {display}")
-        )
-
-
-def _cli_value(name: str, raw: str, module: ModuleInstance, evaluation: Evaluation) -> Any:
-    spec = module.variable_type(name)
-    if spec.kind in ("string", "any") and not raw.lstrip().startswith(("[", "{")):
-        return raw
-    try:
-        expr = parse_expression(raw, Pos("--var", 0, 1))
-    except ParseError:
-        return raw
-    value = safe_evaluate(expr, _NoNames(), evaluation)
-    try:
-        return convert(value, spec)
-    except EvaluationError:
-        return value
-
-
-class _NoNames:
-    """Var files and --var values are constants: they may not refer to anything."""
-
-    def resolve(self, name: str, expr: Any) -> Any:
-        raise EvaluationError(f'Variables not allowed here: "{name}" (a var file holds constant values)')
-
-    def resolve_attribute(self, target: Any, name: str, expr: Any) -> tuple[bool, Any]:
-        return False, None
-
-    def note_index(self, target: Any, key: Any) -> None:
-        return None
+    return evaluate_paths(paths, options, cwd)

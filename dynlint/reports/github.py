@@ -12,8 +12,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from dynlint.discover import tree_top
 from dynlint.findings import Finding
+from dynlint.inputs import tree_top
 from dynlint.model import Diagnostic
 from dynlint.reports.common import CheckOutcome, display_path
 

@@ -19,8 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 from dynlint import __version__
-from dynlint.discover import tree_top
 from dynlint.findings import Finding
+from dynlint.inputs import tree_top
 from dynlint.model import Diagnostic, TraceStep
 from dynlint.reports.common import CheckOutcome, RuleDoc
 

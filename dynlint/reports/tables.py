@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from tabulate import tabulate
-
 from dynlint import __version__
 from dynlint.inputs import dumps_strict
 from dynlint.model import Diagnostic, Inventory, ResourceInstance
@@ -86,6 +84,8 @@ def tables_text(inventory: Inventory) -> str:
         "SSE key",
         "stream",
     ]
+    from tabulate import tabulate  # not on the path of `check`, which uses describe_diagnostic only
+
     lines = [tabulate(rows, headers=headers, tablefmt="simple")] if rows else ["no DynamoDB tables found"]
     errors = inventory.errors
     lines.extend(describe_diagnostic(d) for d in inventory.diagnostics if d not in errors)

@@ -1,0 +1,196 @@
+"""Every look a scan takes at the file system, so a later run can tell it would see the same.
+
+Parsing and evaluation look at the file system in five ways, all through this module: a file
+is read (:func:`note_file`, called by the one file reader), a directory is listed
+(:func:`list_dir`, :func:`walk`), a path is probed (:func:`is_file`, :func:`is_dir`,
+:func:`exists`), and links are followed (:func:`resolve`). While a :class:`Recorder` is
+active, each look is kept with a signature of what it saw: for a file its identity, size and
+change times (``lstat``, and ``stat`` behind a link); for a listing its names and which are
+directories; for a probe its answer; for a resolved path where it led. :func:`unchanged` takes
+every signature again: a scan whose looks all answer the same would compute the same result.
+A look this module cannot repeat cheaply (a ``fileset`` glob) marks the recording
+unrepeatable, and its result is not reused.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from collections.abc import Iterator
+from contextvars import ContextVar
+from pathlib import Path
+from typing import Any
+
+# A file changed less than this long before it was looked at may change again within the same
+# tick of the file system's clock without its times changing: such a recording is not reused.
+RACY_SECONDS = 1.0
+
+Look = tuple[str, str]  # (kind of look, absolute path)
+
+
+class Recorder:
+    """The looks of one scan, each with the signature it saw."""
+
+    def __init__(self) -> None:
+        self.looks: dict[Look, Any] = {}
+        self.repeatable = True
+        self.newest_change = 0.0
+
+    def note(self, kind: str, path: str, signature: Any) -> None:
+        self.looks.setdefault((kind, path), signature)
+
+    def reusable(self) -> bool:
+        """Repeatable, and nothing it read changed in the last moments before it was read."""
+        return self.repeatable and self.newest_change < time.time() - RACY_SECONDS
+
+
+_active: ContextVar[Recorder | None] = ContextVar("dynlint_recorder", default=None)
+
+
+@contextlib.contextmanager
+def recording() -> Iterator[Recorder]:
+    recorder = Recorder()
+    token = _active.set(recorder)
+    try:
+        yield recorder
+    finally:
+        _active.reset(token)
+
+
+def _stat_signature(path: str) -> list[Any] | None:
+    """The path's own ``lstat`` and, for a link, its target's ``stat``: what a read depends on."""
+    try:
+        signature = [_identity(os.lstat(path))]
+        if os.path.islink(path):
+            signature.append(_identity(os.stat(path)))
+    except (OSError, ValueError):
+        return None
+    return signature
+
+
+def _identity(info: os.stat_result) -> list[int]:
+    return [info.st_mode, info.st_ino, info.st_dev, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
+
+
+def _listing_signature(path: str) -> list[Any] | None:
+    try:
+        with os.scandir(path) as entries:
+            return sorted([entry.name, _entry_is_dir(entry)] for entry in entries)
+    except (OSError, ValueError):
+        return None
+
+
+def _entry_is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _kind_signature(path: str) -> str:
+    try:
+        if os.path.isdir(path):
+            return "dir"
+        return "file" if os.path.isfile(path) else ("other" if os.path.lexists(path) else "none")
+    except ValueError:
+        return "none"
+
+
+def _real_path(path: str) -> str:
+    return os.path.realpath(path)
+
+
+_SIGNATURES = {
+    "file": _stat_signature,
+    "list": _listing_signature,
+    "kind": _kind_signature,
+    "real": _real_path,
+}
+
+
+def note_file(path: Path | str) -> None:
+    """Record that ``path`` is about to be read (its signature is taken before the read)."""
+    recorder = _active.get()
+    if recorder is None:
+        return
+    key = os.path.abspath(path)
+    signature = _stat_signature(key)
+    recorder.note("file", key, signature)
+    for identity in signature or ():
+        recorder.newest_change = max(recorder.newest_change, identity[4] / 1e9, identity[5] / 1e9)
+
+
+def _probe(path: Path | str) -> str:
+    key = os.path.abspath(path)
+    found = _kind_signature(key)
+    recorder = _active.get()
+    if recorder is not None:
+        recorder.note("kind", key, found)
+    return found
+
+
+def resolve(path: Path | str) -> Path:
+    """``path`` with every link resolved (as ``Path.resolve``), noting where the links led."""
+    key = os.path.abspath(path)
+    found = os.path.realpath(key)
+    recorder = _active.get()
+    if recorder is not None:
+        recorder.note("real", key, found)
+    return Path(found)
+
+
+def is_file(path: Path | str) -> bool:
+    return _probe(path) == "file"
+
+
+def is_dir(path: Path | str) -> bool:
+    return _probe(path) == "dir"
+
+
+def exists(path: Path | str) -> bool:
+    return _probe(path) != "none"
+
+
+def list_dir(path: Path) -> list[tuple[str, bool]]:
+    """The entries of a directory as (name, is a directory), sorted by name; raises OSError."""
+    key = os.path.abspath(path)
+    with os.scandir(key) as entries:
+        found = sorted((entry.name, _entry_is_dir(entry)) for entry in entries)
+    recorder = _active.get()
+    if recorder is not None:
+        recorder.note("list", key, [list(item) for item in found])
+    return found
+
+
+def walk(top: Path, skip: Any) -> Iterator[tuple[Path, list[str]]]:
+    """Each directory under ``top`` (``skip(name)`` prunes), in name order, with its file names."""
+    try:
+        found = list_dir(top)
+    except OSError:
+        return
+    yield top, [name for name, is_directory in found if not is_directory]
+    for name, is_directory in found:
+        # As os.walk: a link to a directory is listed but not followed.
+        if is_directory and not skip(name) and not os.path.islink(top / name):
+            yield from walk(top / name, skip)
+
+
+def unrepeatable() -> None:
+    """The scan looked in a way that :func:`unchanged` cannot take again: do not reuse it."""
+    recorder = _active.get()
+    if recorder is not None:
+        recorder.repeatable = False
+
+
+def unchanged(looks: list[list[Any]]) -> bool:
+    """Whether every recorded look (``[kind, path, signature]``) still sees the same."""
+    for kind, path, signature in looks:
+        measure = _SIGNATURES.get(kind)
+        if measure is None or measure(path) != signature:
+            return False
+    return True
+
+
+def recorded_looks(recorder: Recorder) -> list[list[Any]]:
+    return [[kind, path, signature] for (kind, path), signature in recorder.looks.items()]

@@ -1,0 +1,156 @@
+"""Whole scans, kept with every look they took at the file system, in the user's cache directory.
+
+An entry is named by the SHA-256 of what a scan is asked (the paths, the working directory,
+the var files, ``--var`` values, ``--env``, the environments, the roots a change set selects)
+and of the code that answers (dynlint's version and the size and time of each of its own
+source files, so an edited checkout never reuses an older answer). It holds the evaluated
+:class:`Inventory` and the looks :mod:`dynlint.observe` recorded while computing it. It is used
+only while every look still sees the same: a file with the same identity, size and change
+times, a directory with the same names, a probe with the same answer. Anything else (an edit,
+a new var file, a changed ``modules.json``, a moved link) makes the scan run again and replace
+the entry. A recording that could not be repeated, or that read a file changed just before it
+was read, is not kept. Entries are JSON, validated as they are decoded; a damaged entry is
+ignored. ``--no-cache`` turns this off with the parse cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from dynlint import __version__, observe
+from dynlint.cache import cache_dir, write_atomically
+from dynlint.model import Diagnostic, Inventory, ModuleCall, ResourceInstance, TraceStep, ValueOrigin
+
+if TYPE_CHECKING:
+    from dynlint.scan import ScanOptions
+
+FORMAT = "scan-1"
+
+
+def _code_fingerprint() -> list[Any]:
+    """dynlint's version and the size and modification time of each of its own files."""
+    package = Path(__file__).resolve().parent
+    found: list[Any] = [__version__, FORMAT]
+    for directory, _, names in sorted(os.walk(package)):
+        for name in sorted(n for n in names if n.endswith((".py", ".toml", ".json"))):
+            info = os.stat(os.path.join(directory, name))
+            relative = os.path.relpath(os.path.join(directory, name), package)
+            found.append([relative, info.st_size, info.st_mtime_ns])
+    return found
+
+
+class ScanCache:
+    """The cached answer to one scan request; every failure to read or write it is silent."""
+
+    def __init__(
+        self, paths: list[Path], options: ScanOptions, cwd: Path, directory: Path | None = None
+    ) -> None:
+        request = {
+            "code": _code_fingerprint(),
+            "cwd": str(cwd),
+            "paths": [[str(p), str(p.resolve())] for p in paths],
+            "var_files": [str(p.resolve()) for p in options.var_files],
+            "variables": [list(v) for v in options.variables],
+            "env": options.env,
+            "environments": list(options.environments),
+            "only_roots": None if options.only_roots is None else sorted(map(str, options.only_roots)),
+        }
+        self.request = json.dumps(request, sort_keys=True)
+        name = hashlib.sha256(self.request.encode("utf-8", "surrogatepass")).hexdigest()
+        self.path = (directory or cache_dir()) / "scans" / f"{name}.json"
+
+    def get(self) -> Inventory | None:
+        try:
+            with open(self.path, encoding="utf-8") as handle:
+                entry = json.load(handle)
+            if entry["request"] != self.request or not observe.unchanged(entry["looks"]):
+                return None
+            return decode_inventory(entry["inventory"])
+        except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
+            return None  # absent, damaged or foreign: scan again
+
+    def put(self, recorder: observe.Recorder, inventory: Inventory) -> None:
+        if not recorder.reusable():
+            return
+        entry = {
+            "request": self.request,
+            "looks": observe.recorded_looks(recorder),
+            "inventory": encode_inventory(inventory),
+        }
+        try:
+            text = json.dumps(entry, separators=(",", ":"), allow_nan=False)
+        except (ValueError, TypeError, RecursionError):
+            return
+        write_atomically(self.path, text)
+
+
+# An inventory holds tens of thousands of value origins, many of them the same (every table of a
+# root takes its tags from one local) and in a handful of files: each distinct origin is written
+# once, as [file index, line, column, trace] with a trace step as [file index, line, note,
+# column], and a resource's origins name them by index. Decoding shares one ValueOrigin among
+# the resources that name it; nothing downstream of evaluation changes an origin.
+
+
+def encode_inventory(inventory: Inventory) -> dict[str, Any]:
+    files: dict[str, int] = {}
+    origins: dict[str, int] = {}
+
+    def file_index(file: str) -> int:
+        return files.setdefault(file, len(files))
+
+    def origin_index(o: ValueOrigin) -> int:
+        trace = [[file_index(s.file), s.line, s.note, s.column] for s in o.trace]
+        encoded = json.dumps([file_index(o.file), o.line, o.column, trace])
+        return origins.setdefault(encoded, len(origins))
+
+    def resource(r: ResourceInstance) -> dict[str, Any]:
+        fields = r.model_dump(exclude={"origins"})
+        fields["origins"] = {path: origin_index(o) for path, o in r.origins.items()}
+        return fields
+
+    resources = [resource(r) for r in inventory.resources]
+    return {
+        "files": list(files),
+        "origins": [json.loads(o) for o in origins],
+        "resources": resources,
+        "diagnostics": [d.model_dump() for d in inventory.diagnostics],
+        "module_calls": [c.model_dump() for c in inventory.module_calls],
+        "count": inventory.files,
+    }
+
+
+def decode_inventory(data: dict[str, Any]) -> Inventory:
+    """The inventory :func:`encode_inventory` wrote; anything else raises."""
+    files = data["files"]
+    if not all(isinstance(f, str) for f in files):
+        raise TypeError("files")
+
+    def step(s: list[Any]) -> TraceStep:
+        file, line, note, column = s
+        return TraceStep(file=files[file], line=line, note=note, column=column)
+
+    def origin(o: list[Any]) -> ValueOrigin:
+        file, line, column, trace = o
+        return ValueOrigin(file=files[file], line=line, column=column, trace=[step(s) for s in trace])
+
+    origins = [origin(o) for o in data["origins"]]
+    resources = []
+    for fields in data["resources"]:
+        fields["origins"] = {path: origins[_index(i)] for path, i in fields["origins"].items()}
+        resources.append(ResourceInstance.model_validate(fields))
+    return Inventory(
+        resources=resources,
+        diagnostics=[Diagnostic.model_validate(d) for d in data["diagnostics"]],
+        module_calls=[ModuleCall.model_validate(c) for c in data["module_calls"]],
+        files=data["count"],
+    )
+
+
+def _index(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise TypeError("index")
+    return value

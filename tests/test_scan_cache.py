@@ -1,0 +1,286 @@
+"""The scan cache answers only a scan that would see the same files; every change runs it again."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from harness import REPO, run_dynlint
+
+from dynlint import observe, scan_cache
+from dynlint import scan as scan_module
+from dynlint.model import Inventory
+from dynlint.scan import ScanOptions, scan
+
+ROOT_TF = """\
+variable "env" {
+  type    = string
+  default = "dev"
+}
+
+module "table" {
+  source = "../../modules/table"
+  name   = "orders-${var.env}"
+  env    = var.env
+}
+"""
+
+MODULE_TF = """\
+variable "name" { type = string }
+variable "env" { type = string }
+
+locals {
+  settings = jsondecode(file("${path.module}/settings.json"))
+}
+
+resource "aws_dynamodb_table" "this" {
+  name         = var.name
+  billing_mode = local.settings.billing_mode
+  hash_key     = "id"
+
+  attribute {
+    name = "id"
+    type = "S"
+  }
+
+  point_in_time_recovery {
+    enabled = var.env == "prod"
+  }
+
+  tags = { Environment = var.env }
+}
+"""
+
+
+@pytest.fixture()
+def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A root calling a module outside it, the module reading a JSON file; a cache of its own."""
+    monkeypatch.setenv("DYNLINT_CACHE_DIR", str(tmp_path / "cache"))
+    # Files written by the test are seconds old at most: let the cache keep their scans.
+    monkeypatch.setattr(observe, "RACY_SECONDS", 0.0)
+    top = tmp_path / "repo"
+    (top / ".git").mkdir(parents=True)
+    (top / "live" / "orders").mkdir(parents=True)
+    (top / "modules" / "table").mkdir(parents=True)
+    (top / "live" / "orders" / "main.tf").write_text(ROOT_TF)
+    (top / "modules" / "table" / "main.tf").write_text(MODULE_TF)
+    (top / "modules" / "table" / "settings.json").write_text('{"billing_mode": "PAY_PER_REQUEST"}')
+    return top
+
+
+class Evaluations:
+    """Counts the scans that had to parse and evaluate (the cache could not answer)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.count = 0
+        real = scan_module._evaluate
+
+        def counted(*args: object) -> Inventory:
+            self.count += 1
+            return real(*args)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(scan_module, "_evaluate", counted)
+
+
+def cached_scan(root: Path, options: ScanOptions | None = None) -> Inventory:
+    return scan([root], options or ScanOptions(cache=True), cwd=root.parent.parent)
+
+
+def fresh_scan(root: Path, options: ScanOptions | None = None) -> Inventory:
+    chosen = options or ScanOptions()
+    chosen.cache = False
+    return scan([root], chosen, cwd=root.parent.parent)
+
+
+def edit(path: Path, text: str) -> None:
+    time.sleep(0.02)  # past one tick of the file system clock, as any real edit is
+    path.write_text(text)
+
+
+def test_a_repeated_scan_is_answered_from_the_cache_with_the_same_inventory(
+    tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    evaluations = Evaluations(monkeypatch)
+    root = tree / "live" / "orders"
+    first = cached_scan(root)
+    second = cached_scan(root)
+    assert evaluations.count == 1
+    assert second == first == fresh_scan(root)
+    assert second.tables[0].values["billing_mode"] == "PAY_PER_REQUEST"
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ("root file edited", lambda t: t.values["name"] == "orders-stage"),
+        ("module outside the scanned folder edited", lambda t: t.values["hash_key"] == "pk"),
+        ("file() target edited, same size", lambda t: t.values["billing_mode"] == "PAY_PER_REQUESX"),
+        ("var file added", lambda t: t.var_file is not None and t.values["name"] == "orders-prod"),
+        ("configuration file added to the module", lambda t: t.values["table_class"] == "STANDARD"),
+        ("file removed", lambda t: t.values["billing_mode"] is None),
+    ],
+)
+def test_every_change_to_what_the_scan_read_runs_it_again(
+    tree: Path, monkeypatch: pytest.MonkeyPatch, change: str, expected: object
+) -> None:
+    root = tree / "live" / "orders"
+    module = tree / "modules" / "table"
+    cached_scan(root)
+    if change == "root file edited":
+        edit(root / "main.tf", ROOT_TF.replace('"dev"', '"stage"'))
+    elif change == "module outside the scanned folder edited":
+        edit(module / "main.tf", MODULE_TF.replace('"id"', '"pk"'))
+    elif change == "file() target edited, same size":
+        edit(module / "settings.json", '{"billing_mode": "PAY_PER_REQUESX"}')
+    elif change == "var file added":
+        edit(root / "prod.tfvars", 'env = "prod"\n')
+    elif change == "configuration file added to the module":
+        override = 'resource "aws_dynamodb_table" "this" {\n  table_class = "STANDARD"\n}\n'
+        edit(module / "override.tf", override)
+    elif change == "file removed":
+        time.sleep(0.02)
+        (module / "settings.json").unlink()
+    evaluations = Evaluations(monkeypatch)
+    after = cached_scan(root)
+    assert evaluations.count == 1
+    assert after == fresh_scan(root)
+    assert any(expected(t) for t in after.tables), after.tables  # type: ignore[operator]
+
+
+def test_a_replaced_link_target_runs_the_scan_again(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    module = tree / "modules" / "table"
+    shutil.copy(module / "settings.json", module / "provisioned.json")
+    (module / "provisioned.json").write_text('{"billing_mode": "PROVISIONED"}')
+    (module / "settings.json").rename(module / "on-demand.json")
+    (module / "settings.json").symlink_to("on-demand.json")
+    root = tree / "live" / "orders"
+    assert cached_scan(root).tables[0].values["billing_mode"] == "PAY_PER_REQUEST"
+    time.sleep(0.02)
+    (module / "settings.json").unlink()
+    (module / "settings.json").symlink_to("provisioned.json")
+    assert cached_scan(root).tables[0].values["billing_mode"] == "PROVISIONED"
+
+
+def test_a_changed_modules_json_runs_the_scan_again(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tree / "live" / "orders"
+    edit(root / "main.tf", ROOT_TF.replace('"../../modules/table"', '"registry.example/org/table/aws"'))
+    fetched = root / ".terraform" / "modules"
+    for name in ("one", "two"):
+        shutil.copytree(tree / "modules" / "table", fetched / name)
+    (fetched / "two" / "main.tf").write_text(MODULE_TF.replace('"id"', '"fetched"'))
+    manifest = fetched / "modules.json"
+    manifest.write_text(json.dumps({"Modules": [{"Key": "table", "Dir": ".terraform/modules/one"}]}))
+    assert cached_scan(root).tables[0].values["hash_key"] == "id"
+    edit(manifest, json.dumps({"Modules": [{"Key": "table", "Dir": ".terraform/modules/two"}]}))
+    assert cached_scan(root).tables[0].values["hash_key"] == "fetched"
+
+
+def test_options_are_part_of_the_question(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tree / "live" / "orders"
+    cached_scan(root)
+    evaluations = Evaluations(monkeypatch)
+    staged = cached_scan(root, ScanOptions(cache=True, variables=[("env", "stage")]))
+    assert evaluations.count == 1
+    assert staged.tables[0].values["name"] == "orders-stage"
+    production = cached_scan(root, ScanOptions(cache=True, env="prod"))
+    assert evaluations.count == 2
+    assert production.tables[0].environment == "prod"
+
+
+def test_a_scan_of_files_changed_moments_ago_is_not_kept(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(observe, "RACY_SECONDS", 1.0)
+    root = tree / "live" / "orders"
+    edit(root / "main.tf", ROOT_TF)  # changed now: a second edit in the same clock tick could hide
+    evaluations = Evaluations(monkeypatch)
+    cached_scan(root)
+    cached_scan(root)
+    assert evaluations.count == 2
+    assert not list((tree.parent / "cache").glob("scans/*.json"))
+
+
+def test_a_fileset_glob_makes_the_scan_unrepeatable(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    module = tree / "modules" / "table"
+    globbed = 'resource "aws_dynamodb_table" "this" {\n'
+    globbed += '  tags = { Files = join(",", fileset(path.module, "*.json")) }\n}\n'
+    edit(module / "files_override.tf", globbed)
+    evaluations = Evaluations(monkeypatch)
+    root = tree / "live" / "orders"
+    assert cached_scan(root).tables[0].values["tags"] == {"Files": "settings.json"}
+    cached_scan(root)
+    assert evaluations.count == 2
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "",
+        "{not json",
+        '{"request": 5}',
+        "[]",
+        "null",
+    ],
+)
+def test_a_damaged_entry_is_ignored(tree: Path, monkeypatch: pytest.MonkeyPatch, damage: str) -> None:
+    root = tree / "live" / "orders"
+    expected = cached_scan(root)
+    (entry,) = (tree.parent / "cache").glob("scans/*.json")
+    entry.write_text(damage)
+    assert cached_scan(root) == expected
+
+
+def test_a_tampered_inventory_is_ignored(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tree / "live" / "orders"
+    expected = cached_scan(root)
+    (entry,) = (tree.parent / "cache").glob("scans/*.json")
+    data = json.loads(entry.read_text())
+    data["inventory"]["resources"][0]["line"] = "not a line"
+    data["inventory"]["resources"][0]["origins"] = {"name": -1}
+    entry.write_text(json.dumps(data))
+    evaluations = Evaluations(monkeypatch)
+    assert cached_scan(root) == expected
+    assert evaluations.count == 1
+
+
+def test_without_the_cache_nothing_is_written(tree: Path) -> None:
+    fresh_scan(tree / "live" / "orders")
+    assert not (tree.parent / "cache").exists()
+
+
+def test_a_new_dynlint_version_does_not_reuse_an_entry(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tree / "live" / "orders"
+    cached_scan(root)
+    monkeypatch.setattr(scan_cache, "__version__", "99.0.0")
+    evaluations = Evaluations(monkeypatch)
+    cached_scan(root)
+    assert evaluations.count == 1
+
+
+def test_every_fixture_scans_the_same_from_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The round trip through the cache keeps every field of every resource and diagnostic."""
+    monkeypatch.setenv("DYNLINT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(observe, "RACY_SECONDS", 0.0)
+    fixtures = REPO / "fixtures"
+    options = ScanOptions(cache=True)
+    first = scan([fixtures], options, cwd=REPO)
+    evaluations = Evaluations(monkeypatch)
+    second = scan([fixtures], options, cwd=REPO)
+    assert evaluations.count == 0
+    assert second.model_dump() == first.model_dump()
+    assert first.tables and first.diagnostics
+
+
+def test_the_cli_reports_the_same_from_the_cache_and_sees_an_edit(
+    tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tree / "live" / "orders"
+    first = run_dynlint("check", "live/orders", "--env", "prod", "--format", "json", cwd=tree)
+    second = run_dynlint("check", "live/orders", "--env", "prod", "--format", "json", cwd=tree)
+    assert first.stdout == second.stdout
+    assert list((tree.parent / "cache").glob("scans/*.json"))
+    edit(root / "main.tf", ROOT_TF + '\nresource "aws_dynamodb_table" "extra" {\n  name = "extra"\n}\n')
+    third = run_dynlint("check", "live/orders", "--env", "prod", "--format", "json", cwd=tree)
+    assert json.loads(third.stdout) != json.loads(second.stdout)
+    assert "extra" in third.stdout
