@@ -15,8 +15,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from dynlint.discover import Root, discover, is_auto_loaded, is_local_source
+from dynlint import observe
+from dynlint.cache import ParseCache
+from dynlint.discover import discover, is_auto_loaded, is_local_source
 from dynlint.findings import Finding
 from dynlint.inputs import tree_top
 from dynlint.modules import SourceTree, is_configuration_file, is_var_file, literal_source
@@ -78,11 +81,12 @@ class ChangeSet:
         return (self.cwd / path).resolve()
 
 
-def changed_set(paths: Iterable[Path], cwd: Path | None = None) -> ChangeSet:
+def changed_set(paths: Iterable[Path], cwd: Path | None = None, cache: bool = False) -> ChangeSet:
     """The roots to evaluate for a commit that changes ``paths`` (files that no longer exist,
-    and files that are neither Terraform nor var files, change nothing)."""
+    and files that are neither Terraform nor var files, change nothing). With ``cache``, parsed
+    files and the map of roots come from the user cache while the tree is unchanged."""
     cwd = (cwd or Path.cwd()).resolve()
-    change = ChangeSet(cwd=cwd, tree=SourceTree(cwd))
+    change = ChangeSet(cwd=cwd, tree=SourceTree(cwd, cache=ParseCache() if cache else None))
     for path in paths:
         resolved = (cwd / path).resolve()
         if not resolved.is_file():
@@ -94,38 +98,92 @@ def changed_set(paths: Iterable[Path], cwd: Path | None = None) -> ChangeSet:
             change.files.add(resolved)
             change.var_files.add(resolved)
     if change.files:
-        _select_roots(change, tree_top(cwd))
+        _select_roots(change, root_map(tree_top(cwd), change.tree, cache))
     return change
 
 
-def _select_roots(change: ChangeSet, top: Path) -> None:
-    assert change.tree is not None
-    for root in discover(top, change.tree).roots:
-        reached = reachable_modules(root.dir, change.tree)
-        owns = change.var_files & {*root.auto_var_files, *(f for v in root.variants for f in v.files)}
-        if reached & change.modules or owns:
+@dataclass
+class RootReach:
+    """A root module: its var files, and every module directory its local calls reach."""
+
+    dir: Path
+    auto_var_files: list[Path]
+    var_files: list[Path]
+    modules: list[Path]
+
+
+def root_map(top: Path, tree: SourceTree, cache: bool) -> list[RootReach]:
+    """Every root module under ``top`` with what it reaches (kept in the cache by tree state)."""
+    if not cache:
+        return _root_map(top, tree)
+    from dynlint.memo import Memo
+
+    memo = Memo("roots", {"top": str(top), "cwd": str(tree.cwd)})
+    found = memo.get(_decode_roots)
+    if found is not None:
+        return found
+    with observe.recording() as recorder:
+        found = _root_map(top, tree)
+    memo.put(recorder, [[str(r.dir), *([str(p) for p in ps] for ps in _lists(r))] for r in found])
+    return found
+
+
+def _lists(reach: RootReach) -> tuple[list[Path], list[Path], list[Path]]:
+    return reach.auto_var_files, reach.var_files, reach.modules
+
+
+def _decode_roots(data: list[Any]) -> list[RootReach]:
+    def paths(items: list[Any]) -> list[Path]:
+        if not all(isinstance(item, str) for item in items):
+            raise TypeError("path")
+        return [Path(item) for item in items]
+
+    found = []
+    for directory, auto, var_files, modules in data:
+        if not isinstance(directory, str):
+            raise TypeError("root")
+        found.append(RootReach(Path(directory), paths(auto), paths(var_files), paths(modules)))
+    return found
+
+
+def _root_map(top: Path, tree: SourceTree) -> list[RootReach]:
+    return [
+        RootReach(
+            root.dir,
+            list(root.auto_var_files),
+            [*root.auto_var_files, *(f for v in root.variants for f in v.files)],
+            sorted(reachable_modules(root.dir, tree)),
+        )
+        for root in discover(top, tree).roots
+    ]
+
+
+def _select_roots(change: ChangeSet, roots: list[RootReach]) -> None:
+    for root in roots:
+        owns = change.var_files & set(root.var_files)
+        if set(root.modules) & change.modules or owns:
             change.roots.append(root.dir)
         if root.dir in change.modules or _auto_loaded_changed(root, change.var_files):
             change.whole_roots.add(root.dir)
 
 
-def _auto_loaded_changed(root: Root, var_files: set[Path]) -> bool:
+def _auto_loaded_changed(root: RootReach, var_files: set[Path]) -> bool:
     return any(is_auto_loaded(p) for p in var_files & set(root.auto_var_files))
 
 
 def reachable_modules(root_dir: Path, tree: SourceTree) -> set[Path]:
     """``root_dir`` and every module directory its local module calls reach, transitively."""
-    seen = {root_dir.resolve()}
-    pending = [root_dir.resolve()]
+    seen = {observe.resolve(root_dir)}
+    pending = [observe.resolve(root_dir)]
     while pending:
         directory = pending.pop()
-        if not directory.is_dir():
+        if not observe.is_dir(directory):
             continue
         for call in tree.module(directory).calls.values():
             source = literal_source(call)
             if source is None or not is_local_source(source):
                 continue
-            target = (directory / source).resolve()
+            target = observe.resolve(directory / source)
             if target not in seen:
                 seen.add(target)
                 pending.append(target)

@@ -155,7 +155,7 @@ def _select_changed(options: CheckOptions, delivery: Delivery, cwd: Path) -> Cha
         raise UsageError("--write-baseline records a whole run: it cannot be used with --changed-files")
     from dynlint.changed import changed_set  # reads the whole tree: only for --changed-files
 
-    change = changed_set(options.paths, cwd)
+    change = changed_set(options.paths, cwd, cache=options.scan.cache)
     options.paths = [cwd]
     options.scan.only_roots = set(change.roots)
     return change

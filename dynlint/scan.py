@@ -3,7 +3,7 @@
 :mod:`dynlint.roots` does the work (discover root modules, parse, evaluate each once per
 environment variant, read plan JSON). With the cache on, a scan whose every look at the file
 system would see the same as a recorded one (:mod:`dynlint.observe`) is answered from the
-cache (:mod:`dynlint.scan_cache`) without parsing or evaluating anything, nor importing the
+cache (:mod:`dynlint.memo`) without parsing or evaluating anything, nor importing the
 code that does.
 """
 
@@ -57,15 +57,15 @@ def scan(paths: list[Path], options: ScanOptions, cwd: Path | None = None) -> In
             raise UsageError(f"{path}: no such file or directory")
     if not options.cache:
         return _evaluate(paths, options, cwd)
-    from dynlint.scan_cache import ScanCache
+    from dynlint.memo import decode_inventory, encode_inventory, scan_memo
 
-    cache = ScanCache(paths, options, cwd)
-    found = cache.get()
+    memo = scan_memo(paths, options, cwd)
+    found = memo.get(decode_inventory)
     if found is not None:
         return found
     with observe.recording() as recorder:
         inventory = _evaluate(paths, options, cwd)
-    cache.put(recorder, inventory)
+    memo.put(recorder, encode_inventory(inventory))
     return inventory
 
 

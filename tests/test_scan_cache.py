@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from harness import REPO, run_dynlint
 
-from dynlint import observe, scan_cache
+from dynlint import memo, observe
 from dynlint import scan as scan_module
 from dynlint.model import Inventory
 from dynlint.scan import ScanOptions, scan
@@ -198,7 +198,7 @@ def test_a_scan_of_files_changed_moments_ago_is_not_kept(tree: Path, monkeypatch
     cached_scan(root)
     cached_scan(root)
     assert evaluations.count == 2
-    assert not list((tree.parent / "cache").glob("scans/*.json"))
+    assert not list((tree.parent / "cache").glob("answers/*.json"))
 
 
 def test_a_fileset_glob_makes_the_scan_unrepeatable(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -226,7 +226,7 @@ def test_a_fileset_glob_makes_the_scan_unrepeatable(tree: Path, monkeypatch: pyt
 def test_a_damaged_entry_is_ignored(tree: Path, monkeypatch: pytest.MonkeyPatch, damage: str) -> None:
     root = tree / "live" / "orders"
     expected = cached_scan(root)
-    (entry,) = (tree.parent / "cache").glob("scans/*.json")
+    (entry,) = (tree.parent / "cache").glob("answers/*.json")
     entry.write_text(damage)
     assert cached_scan(root) == expected
 
@@ -234,10 +234,10 @@ def test_a_damaged_entry_is_ignored(tree: Path, monkeypatch: pytest.MonkeyPatch,
 def test_a_tampered_inventory_is_ignored(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = tree / "live" / "orders"
     expected = cached_scan(root)
-    (entry,) = (tree.parent / "cache").glob("scans/*.json")
+    (entry,) = (tree.parent / "cache").glob("answers/*.json")
     data = json.loads(entry.read_text())
-    data["inventory"]["resources"][0]["line"] = "not a line"
-    data["inventory"]["resources"][0]["origins"] = {"name": -1}
+    data["answer"]["resources"][0]["line"] = "not a line"
+    data["answer"]["resources"][0]["origins"] = {"name": -1}
     entry.write_text(json.dumps(data))
     evaluations = Evaluations(monkeypatch)
     assert cached_scan(root) == expected
@@ -252,7 +252,7 @@ def test_without_the_cache_nothing_is_written(tree: Path) -> None:
 def test_a_new_dynlint_version_does_not_reuse_an_entry(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = tree / "live" / "orders"
     cached_scan(root)
-    monkeypatch.setattr(scan_cache, "__version__", "99.0.0")
+    monkeypatch.setattr(memo, "__version__", "99.0.0")
     evaluations = Evaluations(monkeypatch)
     cached_scan(root)
     assert evaluations.count == 1
@@ -279,7 +279,7 @@ def test_the_cli_reports_the_same_from_the_cache_and_sees_an_edit(
     first = run_dynlint("check", "live/orders", "--env", "prod", "--format", "json", cwd=tree)
     second = run_dynlint("check", "live/orders", "--env", "prod", "--format", "json", cwd=tree)
     assert first.stdout == second.stdout
-    assert list((tree.parent / "cache").glob("scans/*.json"))
+    assert list((tree.parent / "cache").glob("answers/*.json"))
     edit(root / "main.tf", ROOT_TF + '\nresource "aws_dynamodb_table" "extra" {\n  name = "extra"\n}\n')
     third = run_dynlint("check", "live/orders", "--env", "prod", "--format", "json", cwd=tree)
     assert json.loads(third.stdout) != json.loads(second.stdout)

@@ -1,16 +1,18 @@
-"""Whole scans, kept with every look they took at the file system, in the user's cache directory.
+"""Answers computed from the file system, kept with every look they took, in the user cache.
 
-An entry is named by the SHA-256 of what a scan is asked (the paths, the working directory,
-the var files, ``--var`` values, ``--env``, the environments, the roots a change set selects)
-and of the code that answers (dynlint's version and the size and time of each of its own
-source files, so an edited checkout never reuses an older answer). It holds the evaluated
-:class:`Inventory` and the looks :mod:`dynlint.observe` recorded while computing it. It is used
-only while every look still sees the same: a file with the same identity, size and change
-times, a directory with the same names, a probe with the same answer. Anything else (an edit,
-a new var file, a changed ``modules.json``, a moved link) makes the scan run again and replace
-the entry. A recording that could not be repeated, or that read a file changed just before it
-was read, is not kept. Entries are JSON, validated as they are decoded; a damaged entry is
-ignored. ``--no-cache`` turns this off with the parse cache.
+Two answers are kept: a whole scan (the evaluated :class:`Inventory`) and the map of root
+modules that ``--changed-files`` starts from. An entry is named by the SHA-256 of its kind, of
+what it is asked (for a scan: the paths, the working directory, the var files, ``--var``
+values, ``--env``, the environments, the roots a change set selects) and of the code that
+answers (dynlint's version and the size and time of each of its own source files, so an edited
+checkout never reuses an older answer). It holds the answer and the looks
+:mod:`dynlint.observe` recorded while computing it, and is used only while every look still
+sees the same: a file with the same identity, size and change times, a directory with the same
+names, a probe with the same answer, a link that leads to the same place. Anything else (an
+edit, a new var file, a changed ``modules.json``, a moved link) computes the answer again and
+replaces the entry. A recording that could not be repeated, or that read a file changed just
+before it was read, is not kept. Entries are JSON, validated as they are decoded; a damaged
+entry is ignored. ``--no-cache`` turns this off with the parse cache.
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from dynlint import __version__, observe
 from dynlint.cache import cache_dir, write_atomically
@@ -28,7 +31,8 @@ from dynlint.model import Diagnostic, Inventory, ModuleCall, ResourceInstance, T
 if TYPE_CHECKING:
     from dynlint.scan import ScanOptions
 
-FORMAT = "scan-1"
+FORMAT = "answers-1"
+T = TypeVar("T")
 
 
 def _code_fingerprint() -> list[Any]:
@@ -43,14 +47,40 @@ def _code_fingerprint() -> list[Any]:
     return found
 
 
-class ScanCache:
-    """The cached answer to one scan request; every failure to read or write it is silent."""
+class Memo:
+    """One kept answer; every failure to read or write it is silent (it is a cache)."""
 
-    def __init__(
-        self, paths: list[Path], options: ScanOptions, cwd: Path, directory: Path | None = None
-    ) -> None:
-        request = {
-            "code": _code_fingerprint(),
+    def __init__(self, kind: str, request: dict[str, Any], directory: Path | None = None) -> None:
+        self.request = json.dumps({"kind": kind, "code": _code_fingerprint(), **request}, sort_keys=True)
+        name = hashlib.sha256(self.request.encode("utf-8", "surrogatepass")).hexdigest()
+        self.path = (directory or cache_dir()) / "answers" / f"{name}.json"
+
+    def get(self, decode: Callable[[Any], T]) -> T | None:
+        """The kept answer through ``decode`` (which raises on anything malformed), or None."""
+        try:
+            with open(self.path, encoding="utf-8") as handle:
+                entry = json.load(handle)
+            if entry["request"] != self.request or not observe.unchanged(entry["looks"]):
+                return None
+            return decode(entry["answer"])
+        except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
+            return None  # absent, damaged or foreign: compute it again
+
+    def put(self, recorder: observe.Recorder, answer: Any) -> None:
+        if not recorder.reusable():
+            return
+        entry = {"request": self.request, "looks": observe.recorded_looks(recorder), "answer": answer}
+        try:
+            text = json.dumps(entry, separators=(",", ":"), allow_nan=False)
+        except (ValueError, TypeError, RecursionError):
+            return
+        write_atomically(self.path, text)
+
+
+def scan_memo(paths: list[Path], options: ScanOptions, cwd: Path) -> Memo:
+    return Memo(
+        "scan",
+        {
             "cwd": str(cwd),
             "paths": [[str(p), str(p.resolve())] for p in paths],
             "var_files": [str(p.resolve()) for p in options.var_files],
@@ -58,34 +88,8 @@ class ScanCache:
             "env": options.env,
             "environments": list(options.environments),
             "only_roots": None if options.only_roots is None else sorted(map(str, options.only_roots)),
-        }
-        self.request = json.dumps(request, sort_keys=True)
-        name = hashlib.sha256(self.request.encode("utf-8", "surrogatepass")).hexdigest()
-        self.path = (directory or cache_dir()) / "scans" / f"{name}.json"
-
-    def get(self) -> Inventory | None:
-        try:
-            with open(self.path, encoding="utf-8") as handle:
-                entry = json.load(handle)
-            if entry["request"] != self.request or not observe.unchanged(entry["looks"]):
-                return None
-            return decode_inventory(entry["inventory"])
-        except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
-            return None  # absent, damaged or foreign: scan again
-
-    def put(self, recorder: observe.Recorder, inventory: Inventory) -> None:
-        if not recorder.reusable():
-            return
-        entry = {
-            "request": self.request,
-            "looks": observe.recorded_looks(recorder),
-            "inventory": encode_inventory(inventory),
-        }
-        try:
-            text = json.dumps(entry, separators=(",", ":"), allow_nan=False)
-        except (ValueError, TypeError, RecursionError):
-            return
-        write_atomically(self.path, text)
+        },
+    )
 
 
 # An inventory holds tens of thousands of value origins, many of them the same (every table of a
