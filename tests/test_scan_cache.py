@@ -284,3 +284,16 @@ def test_the_cli_reports_the_same_from_the_cache_and_sees_an_edit(
     third = run_dynlint("check", "live/orders", "--env", "prod", "--format", "json", cwd=tree)
     assert json.loads(third.stdout) != json.loads(second.stdout)
     assert "extra" in third.stdout
+
+
+def test_the_root_map_of_changed_files_sees_a_new_root(tree: Path) -> None:
+    from dynlint.changed import changed_set
+
+    changed = [Path("modules/table/main.tf")]
+    assert changed_set(changed, tree, cache=True).roots == [tree / "live" / "orders"]
+    assert changed_set(changed, tree, cache=True).roots == [tree / "live" / "orders"]
+    (tree / "live" / "audit").mkdir()
+    edit(tree / "live" / "audit" / "main.tf", ROOT_TF)
+    roots = sorted(changed_set(changed, tree, cache=True).roots)
+    assert roots == [tree / "live" / "audit", tree / "live" / "orders"]
+    assert list((tree.parent / "cache").glob("answers/*.json"))
