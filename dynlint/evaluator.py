@@ -31,7 +31,7 @@ from dynlint.model import (
     TraceStep,
     ValueOrigin,
 )
-from dynlint.module_checks import check_call_inputs
+from dynlint.module_inputs import check_call_inputs
 from dynlint.modules import MODULE_META_ARGUMENTS, ModuleSource, SourceTree, literal_source
 from dynlint.parser import ParseError, parse_template
 from dynlint.provenance import trace_value

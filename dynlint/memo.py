@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from dynlint import __version__, observe
-from dynlint.cache import cache_dir, write_atomically
+from dynlint.cache_dir import cache_dir, write_atomically
 from dynlint.model import Diagnostic, Inventory, ModuleCall, ResourceInstance, TraceStep, ValueOrigin
 
 if TYPE_CHECKING:

@@ -23,7 +23,7 @@ from dynlint.evaluator import (
 )
 from dynlint.inputs import tree_top
 from dynlint.model import Diagnostic, Inventory, ResourceInstance, TraceStep, merge_diagnostics
-from dynlint.module_checks import check_root_inputs
+from dynlint.module_inputs import check_root_inputs
 from dynlint.modules import SourceTree, is_configuration_file
 from dynlint.parser import ParseError, parse_expression
 from dynlint.plan import load_plan, looks_like_plan
