@@ -2,14 +2,17 @@
 
 The directory is ``$DYNLINT_CACHE_DIR`` when set, else the platform's user cache directory
 (``~/.cache/dynlint`` on Linux). The parse cache (:mod:`dynlint.cache`) and the answers cache
-(:mod:`dynlint.memo`) live below it.
+(:mod:`dynlint.memo`) live below it, each in its own folder. An entry is touched when used;
+once a day a run removes the folders of other dynlint versions and entries unused for 30 days.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
+import time
 from pathlib import Path
 
 
@@ -47,3 +50,48 @@ def write_atomically(path: Path, text: str) -> None:
     except (OSError, ValueError):
         with contextlib.suppress(OSError, UnboundLocalError):
             os.unlink(temporary)
+
+
+MAX_AGE_DAYS = 30
+CACHE_FOLDERS = ("parsed-", "answers")
+_PRUNE_MARKER = ".last-pruned"
+
+
+def touch(path: Path) -> None:
+    """Mark an entry as used now, so pruning keeps it."""
+    with contextlib.suppress(OSError):
+        os.utime(path)
+
+
+def prune(directory: Path, current: set[str], now: float | None = None) -> None:
+    """At most once a day: remove cache folders of other dynlint versions (names not in
+    ``current``) and entries unused for MAX_AGE_DAYS days. Failures are silent."""
+    now = time.time() if now is None else now
+    marker = directory / _PRUNE_MARKER
+    try:
+        if now - marker.stat().st_mtime < 86400:
+            return
+    except OSError:
+        pass
+    if not directory.is_dir():
+        return
+    write_atomically(marker, "")
+    oldest = now - MAX_AGE_DAYS * 86400
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(directory):
+            # Only dynlint's own folders: $DYNLINT_CACHE_DIR may point at a shared directory.
+            if not entry.is_dir(follow_symlinks=False) or not entry.name.startswith(CACHE_FOLDERS):
+                continue
+            if entry.name in current:
+                _remove_older(Path(entry.path), oldest)
+            else:
+                shutil.rmtree(entry.path, ignore_errors=True)
+
+
+def _remove_older(folder: Path, oldest: float) -> None:
+    for current, _, names in os.walk(folder):
+        for name in names:
+            path = os.path.join(current, name)
+            with contextlib.suppress(OSError):
+                if os.lstat(path).st_mtime < oldest:
+                    os.unlink(path)

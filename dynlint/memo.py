@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from dynlint import __version__, observe
-from dynlint.cache_dir import cache_dir, write_atomically
+from dynlint.cache_dir import cache_dir, touch, write_atomically
 from dynlint.model import Diagnostic, Inventory, ModuleCall, ResourceInstance, TraceStep, ValueOrigin
 
 if TYPE_CHECKING:
@@ -62,7 +62,9 @@ class Memo:
                 entry = json.load(handle)
             if entry["request"] != self.request or not observe.unchanged(entry["looks"]):
                 return None
-            return decode(entry["answer"])
+            answer = decode(entry["answer"])
+            touch(self.path)
+            return answer
         except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
             return None  # absent, damaged or foreign: compute it again
 

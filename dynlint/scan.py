@@ -66,7 +66,15 @@ def scan(paths: list[Path], options: ScanOptions, cwd: Path | None = None) -> In
     with observe.recording() as recorder:
         inventory = _evaluate(paths, options, cwd)
     memo.put(recorder, encode_inventory(inventory))
+    _prune()
     return inventory
+
+
+def _prune() -> None:
+    from dynlint.cache import ParseCache
+    from dynlint.cache_dir import cache_dir, prune
+
+    prune(cache_dir(), {ParseCache().directory.name, "answers"})
 
 
 def _evaluate(paths: list[Path], options: ScanOptions, cwd: Path) -> Inventory:

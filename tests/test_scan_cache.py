@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import time
 from pathlib import Path
@@ -297,3 +298,28 @@ def test_the_root_map_of_changed_files_sees_a_new_root(tree: Path) -> None:
     roots = sorted(changed_set(changed, tree, cache=True).roots)
     assert roots == [tree / "live" / "audit", tree / "live" / "orders"]
     assert list((tree.parent / "cache").glob("answers/*.json"))
+
+
+def test_pruning_removes_old_versions_and_unused_entries_only(tmp_path: Path) -> None:
+    from dynlint.cache_dir import MAX_AGE_DAYS, prune
+
+    now = time.time()
+    old = now - (MAX_AGE_DAYS + 1) * 86400
+    current, stale = tmp_path / "parsed-current", tmp_path / "parsed-oldversion"
+    for folder in (current / "ab", stale / "cd", tmp_path / "answers", tmp_path / "someone-elses"):
+        folder.mkdir(parents=True)
+    unused, used = current / "ab" / "unused.json", current / "ab" / "used.json"
+    foreign = tmp_path / "someone-elses" / "keep.txt"
+    for path in (unused, used, stale / "cd" / "x.json", foreign):
+        path.write_text("{}")
+    os.utime(unused, (old, old))
+    os.utime(foreign, (old, old))
+    prune(tmp_path, {"parsed-current", "answers"}, now)
+    assert used.exists() and not unused.exists()
+    assert not stale.exists()
+    assert foreign.exists()
+    used.unlink()
+    (current / "ab" / "again.json").write_text("{}")
+    os.utime(current / "ab" / "again.json", (old, old))
+    prune(tmp_path, {"parsed-current", "answers"}, now + 3600)  # within a day: nothing happens
+    assert (current / "ab" / "again.json").exists()
