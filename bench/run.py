@@ -9,7 +9,11 @@ Measures, each the median of ``--runs`` fresh processes, alternating the two too
 
 - corpus, cold: the whole corpus with an empty dynlint cache (``--no-cache`` where supported);
 - corpus, warm: the whole corpus again, the cache filled by the run before;
-- one directory: one small root module (the pre-commit case), warm;
+- one directory: one small root module, warm (nothing changed since the last run);
+- one directory, edited: the same after a line is added to one of its files (the cache holds
+  everything else), as a pre-commit run sees it;
+- pre-commit, edited: ``check --changed-files FILE`` run from the corpus top after that edit,
+  as the pre-commit hook runs it; Checkov gets ``-f FILE``;
 - ``--version``: start-up alone;
 - peak memory: the largest resident set of any corpus run (``wait4``'s ``ru_maxrss``).
 
@@ -38,6 +42,7 @@ sys.path.insert(0, str(HERE))
 from generate import generate  # noqa: E402
 
 SMALL_DIR = Path("live") / "prod" / "orders"
+EDITED_FILE = SMALL_DIR / "main.tf"
 
 
 @dataclass
@@ -56,18 +61,24 @@ class Sample:
         return statistics.median(self.cpu)
 
 
-def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float, float, int]:
+def timed(
+    command: list[str], env: dict[str, str] | None = None, cwd: Path | None = None
+) -> tuple[float, float, float, int]:
     """Wall seconds, CPU seconds (with its children), peak resident MB and exit code of a process."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=cwd
+    )
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
     return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, process.returncode
 
 
-def record(sample: Sample, command: list[str], env: dict[str, str] | None = None) -> None:
-    seconds, cpu, peak, code = timed(command, env)
+def record(
+    sample: Sample, command: list[str], env: dict[str, str] | None = None, cwd: Path | None = None
+) -> None:
+    seconds, cpu, peak, code = timed(command, env, cwd)
     sample.seconds.append(seconds)
     sample.cpu.append(cpu)
     sample.peak_mb.append(peak)
@@ -109,8 +120,11 @@ def main() -> None:
     run_checkov = not args.skip_checkov and Path(args.checkov).exists()
 
     results: dict[str, dict[str, Sample]] = {
-        name: {"dynlint": Sample(), "checkov": Sample()} for name in ("cold", "warm", "small", "version")
+        name: {"dynlint": Sample(), "checkov": Sample()}
+        for name in ("cold", "warm", "small", "edited", "hook", "version")
     }
+    edited = corpus / EDITED_FILE
+    original = edited.read_text()
     for _ in range(args.runs):
         shutil.rmtree(cache_dir, ignore_errors=True)
         cold = [*dynlint, str(corpus), "--format", "json", *(["--no-cache"] if no_cache else [])]
@@ -122,20 +136,36 @@ def main() -> None:
         results["warm"]["dynlint"].peak_mb.pop()
         record(results["warm"]["dynlint"], [*dynlint, str(corpus), "--format", "json"], env)
         record(results["small"]["dynlint"], [*dynlint, str(corpus / SMALL_DIR), "--format", "json"], env)
+        edit(edited)
+        record(results["edited"]["dynlint"], [*dynlint, str(corpus / SMALL_DIR), "--format", "json"], env)
+        edit(edited)
+        hook = [*dynlint, "--changed-files", str(EDITED_FILE), "--format", "json"]
+        record(results["hook"]["dynlint"], hook, env, cwd=corpus)
         record(results["version"]["dynlint"], [args.dynlint, "--version"], env)
         if run_checkov:
             record(results["cold"]["checkov"], [*checkov, str(corpus)])
             record(results["warm"]["checkov"], [*checkov, str(corpus)])
             record(results["small"]["checkov"], [*checkov, str(corpus / SMALL_DIR)])
+            record(results["edited"]["checkov"], [*checkov, str(corpus / SMALL_DIR)])
+            record(results["hook"]["checkov"], [*checkov[:-1], "-f", str(EDITED_FILE)], cwd=corpus)
             record(results["version"]["checkov"], [args.checkov, "--version"])
+    edited.write_text(original)
     report(results, command, no_cache, corpus, args.runs, run_checkov)
     shutil.rmtree(work, ignore_errors=True)
+
+
+def edit(path: Path) -> None:
+    """Add a line, as a commit would: the file's scan and parse are no longer cached."""
+    with path.open("a") as handle:
+        handle.write(f"# edited {time.time_ns()}\n")
 
 
 LABELS = {
     "cold": "corpus, cold (no cache)",
     "warm": "corpus, warm (second run)",
     "small": f"one directory ({SMALL_DIR.as_posix()})",
+    "edited": "one directory, a file of it edited",
+    "hook": f"pre-commit: --changed-files {EDITED_FILE.as_posix()}, edited",
     "version": "--version",
 }
 

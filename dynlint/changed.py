@@ -19,7 +19,14 @@ from typing import Any
 
 from dynlint import observe
 from dynlint.cache import ParseCache
-from dynlint.discover import discover, is_auto_loaded, is_local_source
+from dynlint.discover import (
+    CachedModuleFacts,
+    ModuleFacts,
+    discover,
+    is_auto_loaded,
+    is_local_source,
+    local_call_targets,
+)
 from dynlint.findings import Finding
 from dynlint.inputs import tree_top
 from dynlint.modules import SourceTree, is_configuration_file, is_var_file, literal_source
@@ -115,7 +122,7 @@ class RootReach:
 def root_map(top: Path, tree: SourceTree, cache: bool) -> list[RootReach]:
     """Every root module under ``top`` with what it reaches (kept in the cache by tree state)."""
     if not cache:
-        return _root_map(top, tree)
+        return _root_map(top, tree, cache)
     from dynlint.memo import Memo
 
     memo = Memo("roots", {"top": str(top), "cwd": str(tree.cwd)})
@@ -123,7 +130,7 @@ def root_map(top: Path, tree: SourceTree, cache: bool) -> list[RootReach]:
     if found is not None:
         return found
     with observe.recording() as recorder:
-        found = _root_map(top, tree)
+        found = _root_map(top, tree, cache)
     memo.put(recorder, [[str(r.dir), *([str(p) for p in ps] for ps in _lists(r))] for r in found])
     return found
 
@@ -146,15 +153,16 @@ def _decode_roots(data: list[Any]) -> list[RootReach]:
     return found
 
 
-def _root_map(top: Path, tree: SourceTree) -> list[RootReach]:
+def _root_map(top: Path, tree: SourceTree, cache: bool) -> list[RootReach]:
+    facts = CachedModuleFacts(tree) if cache else ModuleFacts(tree)
     return [
         RootReach(
             root.dir,
             list(root.auto_var_files),
             [*root.auto_var_files, *(f for v in root.variants for f in v.files)],
-            sorted(reachable_modules(root.dir, tree)),
+            sorted(reachable_modules(root.dir, facts)),
         )
-        for root in discover(top, tree).roots
+        for root in discover(top, tree, facts).roots
     ]
 
 
@@ -171,7 +179,7 @@ def _auto_loaded_changed(root: RootReach, var_files: set[Path]) -> bool:
     return any(is_auto_loaded(p) for p in var_files & set(root.auto_var_files))
 
 
-def reachable_modules(root_dir: Path, tree: SourceTree) -> set[Path]:
+def reachable_modules(root_dir: Path, facts: ModuleFacts) -> set[Path]:
     """``root_dir`` and every module directory its local module calls reach, transitively."""
     seen = {observe.resolve(root_dir)}
     pending = [observe.resolve(root_dir)]
@@ -179,11 +187,7 @@ def reachable_modules(root_dir: Path, tree: SourceTree) -> set[Path]:
         directory = pending.pop()
         if not observe.is_dir(directory):
             continue
-        for call in tree.module(directory).calls.values():
-            source = literal_source(call)
-            if source is None or not is_local_source(source):
-                continue
-            target = observe.resolve(directory / source)
+        for target in local_call_targets(directory, facts):
             if target not in seen:
                 seen.add(target)
                 pending.append(target)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from dynlint import observe
 from dynlint.model import MODELLED_TYPES
@@ -60,21 +61,109 @@ def is_local_source(source: str) -> bool:
     return source.startswith(("./", "../")) or source in (".", "..")
 
 
-def discover(scan_dir: Path, tree: SourceTree) -> Discovery:
+class ModuleFacts:
+    """What discovery needs of a directory: the literal ``source`` of each module call, the
+    variables a module declares, and the names each var file sets (None: it does not parse)."""
+
+    def __init__(self, tree: SourceTree) -> None:
+        self.tree = tree
+
+    def call_sources(self, directory: Path) -> list[str]:
+        calls = self.tree.module(directory).calls.values()
+        return [source for call in calls if (source := literal_source(call))]
+
+    def variables(self, directory: Path) -> set[str]:
+        return set(self.tree.module(directory).variables)
+
+    def var_names(self, path: Path) -> set[str] | None:
+        parsed = self.tree.parse(path)
+        return None if parsed is None else set(parsed.body.attributes)
+
+
+class CachedModuleFacts(ModuleFacts):
+    """The same facts, kept per directory in the answers cache while its files are unchanged: a
+    tree whose every file is cached otherwise still decodes every syntax tree to find them."""
+
+    def __init__(self, tree: SourceTree) -> None:
+        super().__init__(tree)
+        self._found: dict[Path, dict[str, Any]] = {}
+
+    def call_sources(self, directory: Path) -> list[str]:
+        return self._facts(directory)["calls"]
+
+    def variables(self, directory: Path) -> set[str]:
+        return set(self._facts(directory)["variables"])
+
+    def var_names(self, path: Path) -> set[str] | None:
+        names = self._facts(path.parent)["var_files"].get(path.name)
+        return None if names is None else set(names)
+
+    def _facts(self, directory: Path) -> dict[str, Any]:
+        directory = observe.resolve(directory)
+        found = self._found.get(directory)
+        if found is None:
+            found = self._found[directory] = self._kept(directory)
+        return found
+
+    def _kept(self, directory: Path) -> dict[str, Any]:
+        from dynlint.memo import Memo
+
+        memo = Memo("module-facts", {"dir": str(directory), "cwd": str(self.tree.cwd)})
+        found = memo.get(_checked_facts)
+        if found is None:
+            with observe.recording() as recorder:
+                found = self._read(directory)
+            memo.put(recorder, found)
+        return found
+
+    def _read(self, directory: Path) -> dict[str, Any]:
+        parsed = ModuleFacts(self.tree)
+        entries = observe.list_dir(directory)
+        var_files = [name for name, is_dir in entries if not is_dir and is_var_file(Path(name))]
+        return {
+            "calls": parsed.call_sources(directory),
+            "variables": sorted(parsed.variables(directory)),
+            "var_files": {name: _sorted(parsed.var_names(directory / name)) for name in var_files},
+        }
+
+
+def _sorted(names: set[str] | None) -> list[str] | None:
+    return None if names is None else sorted(names)
+
+
+def _checked_facts(data: Any) -> dict[str, Any]:
+    def strings(value: Any) -> list[str]:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise TypeError("facts")
+        return value
+
+    strings(data["calls"])
+    strings(data["variables"])
+    for names in data["var_files"].values():
+        if names is not None:
+            strings(names)
+    return data
+
+
+def discover(scan_dir: Path, tree: SourceTree, facts: ModuleFacts | None = None) -> Discovery:
+    """The root modules under ``scan_dir``. Without ``facts`` the relevant files are parsed ahead
+    (the evaluation needs them); with ``facts`` (roots alone are wanted) only what they need."""
     module_texts, var_dirs = _walk(scan_dir, tree)
-    relevant = [d for d, text in module_texts.items() if _RELEVANT_PATTERN.search(text)]
-    tree.prefetch([path for directory in relevant for path in configuration_files(directory)])
+    if facts is None:
+        relevant = [d for d, text in module_texts.items() if _RELEVANT_PATTERN.search(text)]
+        tree.prefetch([path for directory in relevant for path in configuration_files(directory)])
+        facts = ModuleFacts(tree)
     called: set[Path] = set()
     for directory, text in module_texts.items():
         if _CALL_PATTERN.search(text):
             # A module that calls itself is still a root: the evaluator reports the cycle.
-            called.update(t for t in _local_call_targets(directory, tree) if t != directory)
+            called.update(t for t in local_call_targets(directory, facts) if t != directory)
     roots = [
         Root(directory)
         for directory, text in sorted(module_texts.items())
         if directory not in called and _RELEVANT_PATTERN.search(text)
     ]
-    _attach_var_files(roots, set(module_texts), var_dirs, scan_dir, tree)
+    _attach_var_files(roots, set(module_texts), var_dirs, scan_dir, facts)
     files = sum(text.count("\x00FILE") for text in module_texts.values())
     return Discovery(roots=roots, configuration_files=files)
 
@@ -116,14 +205,13 @@ def may_define_resources(directory: Path, tree: SourceTree) -> bool:
     return any(_RELEVANT_PATTERN.search(tree.read(p) or "") for p in paths)
 
 
-def _local_call_targets(directory: Path, tree: SourceTree) -> list[Path]:
-    module = tree.module(directory)
-    targets = []
-    for call in module.calls.values():
-        source = literal_source(call)
-        if source is not None and is_local_source(source) and "\x00" not in source:
-            targets.append(observe.resolve(directory / source))
-    return targets
+def local_call_targets(directory: Path, facts: ModuleFacts) -> list[Path]:
+    """The directories that ``directory``'s local module calls name."""
+    return [
+        observe.resolve(directory / source)
+        for source in facts.call_sources(directory)
+        if is_local_source(source) and "\x00" not in source
+    ]
 
 
 def is_auto_loaded(path: Path) -> bool:
@@ -152,7 +240,7 @@ BACKEND_FOLDERS = frozenset({"backend", "backends", "backend-config", "backend_c
 
 def _attach_var_files(
     roots: list[Root], module_dirs: set[Path], var_dirs: dict[Path, list[Path]], scan_dir: Path,
-    tree: SourceTree,
+    facts: ModuleFacts,
 ) -> None:
     """Var files beside a root belong to it; so do those in folders below it that hold no .tf."""
     by_dir = {root.dir: root for root in roots}
@@ -162,12 +250,12 @@ def _attach_var_files(
         root = by_dir.get(owner) if owner else None
         if root is None:
             continue
-        declared = set(tree.module(root.dir).variables)
+        declared = facts.variables(root.dir)
         kept = [
             p
             for p in sorted(paths)
             if (directory == root.dir and is_auto_loaded(p))
-            or not is_backend_config(p, root.dir, declared, tree)
+            or not is_backend_config(p, root.dir, declared, facts)
         ]
         if directory == root.dir:
             root.auto_var_files.extend(p for p in kept if is_auto_loaded(p))
@@ -186,7 +274,7 @@ def _auto_load_order(path: Path) -> tuple[int, str]:
     return order.get(path.name, 2), path.name
 
 
-def is_backend_config(path: Path, root_dir: Path, declared: set[str], tree: SourceTree) -> bool:
+def is_backend_config(path: Path, root_dir: Path, declared: set[str], facts: ModuleFacts) -> bool:
     """A -backend-config file: in a backend folder, or setting only backend keys the root does
     not declare as variables."""
     try:
@@ -195,10 +283,9 @@ def is_backend_config(path: Path, root_dir: Path, declared: set[str], tree: Sour
         folders = ()
     if any(folder.lower() in BACKEND_FOLDERS for folder in folders):
         return True
-    parsed = tree.parse(path)
-    if parsed is None or not parsed.body.attributes:
+    names = facts.var_names(path)
+    if not names:
         return False
-    names = set(parsed.body.attributes)
     return not names & declared and names <= BACKEND_KEYS
 
 

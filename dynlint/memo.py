@@ -17,6 +17,7 @@ entry is ignored. ``--no-cache`` turns this off with the parse cache.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -35,23 +36,27 @@ FORMAT = "answers-1"
 T = TypeVar("T")
 
 
-def _code_fingerprint() -> list[Any]:
-    """dynlint's version and the size and modification time of each of its own files."""
+@functools.cache
+def _source_files() -> tuple[Any, ...]:
+    """The size and modification time of each of dynlint's own files (taken once a run)."""
     package = Path(__file__).resolve().parent
-    found: list[Any] = [__version__, FORMAT]
+    found: list[Any] = []
     for directory, _, names in sorted(os.walk(package)):
         for name in sorted(n for n in names if n.endswith((".py", ".toml", ".json"))):
             info = os.stat(os.path.join(directory, name))
             relative = os.path.relpath(os.path.join(directory, name), package)
             found.append([relative, info.st_size, info.st_mtime_ns])
-    return found
+    return tuple(found)
 
 
 class Memo:
     """One kept answer; every failure to read or write it is silent (it is a cache)."""
 
     def __init__(self, kind: str, request: dict[str, Any], directory: Path | None = None) -> None:
-        self.request = json.dumps({"kind": kind, "code": _code_fingerprint(), **request}, sort_keys=True)
+        self.request = json.dumps(
+            {"kind": kind, "version": __version__, "format": FORMAT, "code": _source_files(), **request},
+            sort_keys=True,
+        )
         name = hashlib.sha256(self.request.encode("utf-8", "surrogatepass")).hexdigest()
         self.path = (directory or cache_dir()) / "answers" / f"{name}.json"
 
@@ -63,6 +68,7 @@ class Memo:
             if entry["request"] != self.request or not observe.unchanged(entry["looks"]):
                 return None
             answer = decode(entry["answer"])
+            observe.replay(entry["looks"])
             touch(self.path)
             return answer
         except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):

@@ -50,12 +50,32 @@ _active: ContextVar[Recorder | None] = ContextVar("dynlint_recorder", default=No
 
 @contextlib.contextmanager
 def recording() -> Iterator[Recorder]:
+    """Record the looks taken inside; a recording inside another adds its looks to the outer one
+    too, since the outer answer depends on them as well."""
+    outer = _active.get()
     recorder = Recorder()
     token = _active.set(recorder)
     try:
         yield recorder
     finally:
         _active.reset(token)
+        if outer is not None:
+            _merge(outer, recorder)
+
+
+def _merge(outer: Recorder, inner: Recorder) -> None:
+    for look, signature in inner.looks.items():
+        outer.looks.setdefault(look, signature)
+    outer.repeatable = outer.repeatable and inner.repeatable
+    outer.newest_change = max(outer.newest_change, inner.newest_change)
+
+
+def replay(looks: list[list[Any]]) -> None:
+    """A kept answer was used: the active recording depends on the looks it was computed from."""
+    recorder = _active.get()
+    if recorder is not None:
+        for kind, path, signature in looks:
+            recorder.note(kind, path, signature)
 
 
 def _stat_signature(path: str) -> list[Any] | None:

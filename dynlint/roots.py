@@ -12,7 +12,7 @@ from typing import Any
 
 from dynlint import observe
 from dynlint.cache import ParseCache
-from dynlint.discover import Root, Variant, discover, is_auto_loaded
+from dynlint.discover import CachedModuleFacts, ModuleFacts, Root, Variant, discover, is_auto_loaded
 from dynlint.environments import ENVIRONMENT_VARIABLES, EnvironmentResolver
 from dynlint.evaluator import (
     Evaluation,
@@ -83,7 +83,7 @@ def _scan_directory(
     only_file: str | None = None,
 ) -> None:
     top = tree_top(directory)
-    found = discover(directory, tree)
+    found = discover(directory, tree, _selection_facts(tree, options))
     inventory.files += found.configuration_files
     for root in found.roots:
         if root.dir in seen or (options.only_roots is not None and root.dir not in options.only_roots):
@@ -92,6 +92,15 @@ def _scan_directory(
         for resource in _evaluate_root(root, top, directory, tree, options, inventory):
             if only_file is None or resource.file == only_file:
                 inventory.resources.append(resource)
+
+
+def _selection_facts(tree: SourceTree, options: ScanOptions) -> ModuleFacts | None:
+    """With a selection of roots (--changed-files), discovery reads only what it needs, through
+    a tree of its own: the files of roots not selected are neither parsed nor reported on."""
+    if options.only_roots is None:
+        return None
+    own = SourceTree(tree.cwd, tree.tops, tree.cache)
+    return CachedModuleFacts(own) if tree.cache is not None else ModuleFacts(own)
 
 
 def _evaluate_root(

@@ -323,3 +323,30 @@ def test_pruning_removes_old_versions_and_unused_entries_only(tmp_path: Path) ->
     os.utime(current / "ab" / "again.json", (old, old))
     prune(tmp_path, {"parsed-current", "answers"}, now + 3600)  # within a day: nothing happens
     assert (current / "ab" / "again.json").exists()
+
+
+def test_a_selection_of_roots_sees_a_root_become_a_called_module(tree: Path) -> None:
+    """Discovery for --changed-files keeps module facts of its own; a scan that used them
+    depends on their files too."""
+    root = tree / "live" / "orders"
+    (tree / "live" / "wrapper").mkdir()
+    edit(tree / "live" / "wrapper" / "main.tf", "locals {\n  x = 1\n}\n")
+    options = ScanOptions(cache=True, only_roots={root})
+    assert len(scan([tree], options, cwd=tree).tables) == 1
+    assert len(scan([tree], options, cwd=tree).tables) == 1
+    edit(tree / "live" / "wrapper" / "main.tf", 'module "orders" {\n  source = "../orders"\n}\n')
+    assert scan([tree], options, cwd=tree).tables == []  # orders is now a module, not a root
+
+
+def test_a_selection_of_roots_sees_a_backend_file_become_a_var_file(tree: Path) -> None:
+    """The module facts of an environment folder are kept on their own; a scan that reused them
+    still depends on the folder's files."""
+    root = tree / "live" / "orders"
+    (root / "env").mkdir()
+    edit(root / "env" / "prod.tfvars", 'bucket = "state"\n')  # only backend settings: not a variant
+    options = ScanOptions(cache=True, only_roots={root})
+    assert [t.var_file for t in scan([tree], options, cwd=tree).tables] == [None]
+    edit(root / "main.tf", ROOT_TF + "\n")  # the scan runs again; the folder's facts are reused
+    assert [t.var_file for t in scan([tree], options, cwd=tree).tables] == [None]
+    edit(root / "env" / "prod.tfvars", 'env = "prod"\n')
+    assert [t.var_file for t in scan([tree], options, cwd=tree).tables] == ["live/orders/env/prod.tfvars"]

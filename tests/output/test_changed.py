@@ -9,6 +9,7 @@ import pytest
 from report_helpers import REPO, finding
 
 from dynlint.changed import changed_set, reachable_modules
+from dynlint.discover import ModuleFacts
 from dynlint.model import TraceStep
 from dynlint.modules import SourceTree
 
@@ -116,5 +117,5 @@ def test_the_module_of_an_address(repo: Path) -> None:
 
 
 def test_reachable_modules_follow_local_calls(repo: Path) -> None:
-    reached = reachable_modules(repo / "infra" / "20_infra", SourceTree(repo))
+    reached = reachable_modules(repo / "infra" / "20_infra", ModuleFacts(SourceTree(repo)))
     assert reached == {repo / "infra" / "20_infra", repo / "infra" / "modules" / "dynamodb"}
