@@ -52,7 +52,15 @@ from dynlint.syntax import (
     traversal,
 )
 from dynlint.types import ANY, TypeSpec, convert, parse_type
-from dynlint.values import EvaluationError, LimitExceeded, Unknown, to_plain, type_name, unknown_paths
+from dynlint.values import (
+    EvaluationError,
+    LimitExceeded,
+    SetValue,
+    Unknown,
+    to_plain,
+    type_name,
+    unknown_paths,
+)
 
 RESOURCE_META_ARGUMENTS = frozenset({"count", "for_each", "provider", "depends_on"})
 IGNORED_BLOCKS = frozenset({"provisioner", "connection", "precondition", "postcondition"})
@@ -661,6 +669,12 @@ def _for_each_instances(value: Any, expr: Expr) -> list[tuple[Any, dict[str, Any
         raise EvaluationError(
             "Invalid for_each argument: a map, or set of strings is allowed, and this is a tuple; "
             "convert it with toset()"
+        )
+    if isinstance(value, list) and not isinstance(value, SetValue):
+        # A list (a variable typed list(...), keys(), a splat): Terraform wants a set or a map.
+        raise EvaluationError(
+            'Invalid for_each argument: the "for_each" argument must be a map, or set of strings, '
+            "and this is a list; convert it with toset()"
         )
     if isinstance(value, list):
         if any(isinstance(v, Unknown) for v in value):

@@ -1672,7 +1672,8 @@ def _setproduct(*sets: list[Any]) -> list[list[Any]]:
     product: list[list[Any]] = [[]]
     for items in sets:
         product = [[*prefix, item] for prefix in product for item in items]
-    return product
+    # A set when every argument is a set, else a list (as Terraform types it).
+    return SetValue(product) if all(isinstance(items, SetValue) for items in sets) else product
 
 
 # ---------------------------------------------------------------------------------------------

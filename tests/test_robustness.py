@@ -166,6 +166,8 @@ def test_replicas_are_bounded() -> None:
         ('for_each = ["a", "b"]', "this is a tuple"),
         ('for_each = [for s in ["a"] : s]', "this is a tuple"),
         ("for_each = toset([1, 2])", "set of strings"),
+        ('for_each = keys({ a = 1 })', "this is a list"),
+        ('for_each = tolist(toset(["a"]))', "this is a list"),
         ('count = 1\n  for_each = { a = "b" }', 'Invalid combination of "count" and "for_each"'),
     ],
 )
@@ -416,3 +418,20 @@ def test_a_fifo_as_the_config_file_is_an_error_not_a_hang(tmp_path: Path) -> Non
     outcome = run_process(LINT_COMMAND, str(tmp_path), "--config", str(config), timeout=60)
     assert_contract(outcome)
     assert outcome.exit_code == 2 and "not a regular file" in outcome.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable_type", "accepted"),
+    [("list(string)", False), ("set(string)", True), ("any", False)],
+)
+def test_for_each_over_a_variable_follows_its_type(tmp_path: Path, variable_type: str, accepted: bool) -> None:
+    """As `terraform plan` says: a list (or tuple) is rejected, a set of strings accepted."""
+    (tmp_path / "variables.tf").write_text(
+        f'variable "names" {{\n  type    = {variable_type}\n  default = ["a", "b"]\n}}\n'
+    )
+    write_table(tmp_path, extra="  for_each = var.names\n")
+    code, document, stderr = lint(tmp_path)
+    if accepted:
+        assert code != 2 and len(document["tables"]) == 2
+    else:
+        assert code == 2 and "Invalid for_each argument" in stderr and document["tables"] == []
