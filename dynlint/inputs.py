@@ -102,7 +102,12 @@ def _kind(mode: int) -> str:
 def read_bytes(path: Path, display: str, limit: int, tops: Iterable[Path] | None = None) -> bytes:
     """At most ``limit`` bytes of a regular file; a larger file is refused, not truncated."""
     with open_regular(path, display, tops) as handle:
-        raw = handle.read(limit + 1)
+        # Ask for what the file holds (plus one byte, to see it grow), not for the whole limit:
+        # a read of n bytes allocates n up front.
+        size = os.fstat(handle.fileno()).st_size
+        raw = handle.read(min(size, limit) + 1)
+        if len(raw) > size:
+            raw += handle.read(limit + 1 - len(raw))
     if len(raw) > limit:
         raise InputFileError(
             display, 1, 1, f"the file is larger than {_size(limit)}, more than dynlint reads; not read"
