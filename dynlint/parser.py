@@ -13,10 +13,11 @@ own.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -159,7 +160,6 @@ class _Kinds:
                 self.string_lit,
             }
         )
-        self.openers = {token("("): "(", token("["): "[", token("{"): "{"}
         self.language = language
 
 
@@ -244,19 +244,27 @@ def _template_from_text(text: str, pos: Pos, quoted: bool, flush: bool, flat: bo
         check_nesting(source, pos.file)
     except ParseError as error:
         raise ParseError(pos.file, pos.line + error.line - 2, 1, error.reason) from None
-    root = converter.parse()
+    end = len(_encode(prefix + text))
+    root = converter.tree()
+    if root.has_error:
+        offset, reason = _syntax_problem(converter, root)
+        if offset >= end:  # in the wrapping: the text ended first
+            offset = end
+            if marker in reason or "heredoc" in reason or "file ends" in reason:
+                reason = "the template ends in the middle of an interpolation or a directive"
+        raise converter.error(offset, f"{reason}: this is not a valid template")
     attribute = converter.lone_attribute(root)
     heredoc = converter.only_heredoc(attribute)
     if heredoc is None:  # unreachable: the text is the whole body of the heredoc
         raise ParseError(pos.file, pos.line, pos.column, "this is not a valid template")
-    end = len(_encode(prefix + text))
     try:
-        return converter.heredoc(heredoc, body_end=end, flush=flush, quoted=quoted)
+        return converter.heredoc(heredoc, body_end=end, flush=flush, escapes=quoted, pos=pos)
     except RecursionError:
         raise ParseError(pos.file, pos.line, pos.column, "the template is nested too deeply") from None
 
 
 _EXPONENT_WITHOUT_FRACTION = re.compile(rb"(?<![\w.])\d+[eE][-+]?\d+")
+_DIGIT_THEN_E = re.compile(rb"\d[eE]")
 
 
 def _lexable(data: bytes) -> bytes:
@@ -270,6 +278,8 @@ def _lexable(data: bytes) -> bytes:
     """
     if b"\x00" in data:
         data = data.replace(b"\x00", b"\x01")
+    if _DIGIT_THEN_E.search(data) is None:
+        return data
     return _EXPONENT_WITHOUT_FRACTION.sub(lambda m: b"1" * len(m.group(0)), data)
 
 
@@ -342,27 +352,34 @@ class _Converter:
         self.first_column = first_column
         self.flat = flat
         self.ascii = data.isascii()
+        # The usual case, a file's own ASCII text: a node's row and byte column are its place.
+        self.plain = self.ascii and flat is None and line_base == 1 and first_column == 0
         self.line_starts: list[int] | None = None
         self.names_with_colons = b"::" in data
         self.has_comments = _COMMENT_START.search(data) is not None
+        self.comment_nodes: dict[int, Node] = {}  # the comments met on the way, by where they start
         self.root: Node | None = None
 
     def parse(self) -> Node:
         """The tree's root, once no syntax error is left in it (else a ParseError)."""
-        root = _parser().parse(_lexable(self.data)).root_node
-        self.root = root
+        root = self.tree()
         if root.has_error:
             raise _syntax_error(self, root)
         if not self.ascii or b"\r" in self.data or b"\f" in self.data or b"\v" in self.data:
             self.check_whitespace(root)
         return root
 
+    def tree(self) -> Node:
+        """The tree's root, errors and all."""
+        self.root = _parser().parse(_lexable(self.data)).root_node
+        return self.root
+
     # Positions -------------------------------------------------------------------------------
 
     def pos(self, node: Node) -> Pos:
-        if self.flat is not None:
-            return self.flat
         row, column = node.start_point
+        if self.plain:
+            return Pos(self.file, row + 1, column + 1)
         return self.point_pos(row, column)
 
     def point_pos(self, row: int, byte_column: int) -> Pos:
@@ -442,6 +459,8 @@ class _Converter:
             elif kind == K.block:
                 body.blocks.append(self.block(item))
             else:
+                if kind == K.comment:
+                    self.comment_nodes[item.start_byte] = item
                 continue
             if previous is None:
                 checked = opening_end is None or self.breaks_line(opening_end, item.start_byte)
@@ -499,6 +518,8 @@ class _Converter:
                 opening = child
             elif kind == K.body:
                 inner = child
+            elif kind == K.comment:
+                self.comment_nodes[child.start_byte] = child
         start = node.start_point
         if opening.start_point[0] != start[0]:
             raise self.error(
@@ -527,22 +548,21 @@ class _Converter:
         return text
 
     def comments(self, root: Node) -> list[Comment]:
-        """Every comment, from the text's comment openers that tree-sitter lexed as a comment."""
+        """Every comment: of the text's comment openers, those tree-sitter lexed as a comment
+        (met on the way, or looked up in the tree; a ``#`` in a string is none)."""
         found: list[Comment] = []
         if not self.has_comments:
             return found
-        offset = 0
-        while True:
-            match = _COMMENT_START.search(self.data, offset)
-            if match is None:
-                return found
+        inside = 0  # the end of the last comment found: an opener before it is part of it
+        for match in _COMMENT_START.finditer(self.data):
             start = match.start()
-            node = root.descendant_for_byte_range(start, start + 1)
+            if start < inside:
+                continue
+            node = self.comment_nodes.get(start) or root.descendant_for_byte_range(start, start + 1)
             if node is not None and node.kind_id == K.comment and node.start_byte == start:
                 found.append(Comment(self.text(node).strip(), self.pos(node)))
-                offset = node.end_byte
-            else:
-                offset = match.end()
+                inside = node.end_byte
+        return found
 
     # Expressions ---------------------------------------------------------------------------
 
@@ -684,7 +704,9 @@ class _Converter:
             if kind == K.object_elem:
                 if previous_end >= 0 and not comma and not self.breaks_line(previous_end, child.start_byte):
                     raise self.error(child.start_byte, _OBJECT_SEPARATOR)
-                elements = [c for c in child.children if c.kind_id == K.expression]
+                elements = child.children
+                if self.has_comments:
+                    elements = [c for c in elements if c.kind_id == K.expression]
                 key, value = self.object_key(elements[0]), self.expression(elements[-1])
                 items.append(ObjectItem(key, value, self.pos(child)))
                 previous_end, comma = child.end_byte, False
@@ -692,6 +714,8 @@ class _Converter:
                 if previous_end < 0 or comma or self.breaks_line(previous_end, child.start_byte):
                     raise self.error(child.start_byte, "Invalid expression: expected an attribute, found ','")
                 comma = True
+            elif kind == K.comment:
+                self.comment_nodes[child.start_byte] = child
         return ObjectExpr(items, self.pos(node))
 
     def object_key(self, node: Node) -> Expr:
@@ -788,12 +812,20 @@ class _Converter:
         if child.kind_id == K.heredoc_template:
             return self.heredoc(child)
         children = child.children
-        tokens = self.template_tokens(children[1:-1], children[0].end_byte, children[-1].start_byte, True)
+        start, end = children[0].end_byte, children[-1].start_byte
+        tokens = self.template_tokens(children[1:-1], start, end, quoted=True, escapes=True)
         return self.template(tokens, self.pos(child), flush=False)
 
     def heredoc(
-        self, node: Node, body_end: int | None = None, flush: bool | None = None, quoted: bool = False
+        self,
+        node: Node,
+        body_end: int | None = None,
+        flush: bool | None = None,
+        escapes: bool = False,
+        pos: Pos | None = None,
     ) -> Expr:
+        """A heredoc; ``body_end``, ``flush`` and ``pos`` given for a template's text (see
+        :func:`_template_from_text`), ``escapes`` to process backslash escapes in its text."""
         children = node.children
         introducer, opening, closing = children[0], children[1], children[-1]
         if introducer.end_byte != opening.start_byte:
@@ -810,8 +842,8 @@ class _Converter:
             body_end = max(self.data.rfind(b"\n", 0, closing.start_byte) + 1, start)
         if flush is None:
             flush = self.data[introducer.start_byte : introducer.end_byte] == b"<<-"
-        tokens = self.template_tokens(children[2:-1], start, body_end, quoted)
-        return self.template(tokens, self.pos(node), flush)
+        tokens = self.template_tokens(children[2:-1], start, body_end, quoted=False, escapes=escapes)
+        return self.template(tokens, pos or self.pos(node), flush)
 
     def template(self, tokens: list[_Token], pos: Pos, flush: bool) -> Expr:
         _strip_markers(tokens)
@@ -825,24 +857,27 @@ class _Converter:
         parts, _ = self.template_parts(tokens, 0, pos, ())
         return Template(parts, pos)
 
-    def template_tokens(self, parts: list[Node], start: int, end: int, quoted: bool) -> list[_Token]:
+    def template_tokens(
+        self, parts: list[Node], start: int, end: int, quoted: bool, escapes: bool
+    ) -> list[_Token]:
         """The template between ``start`` and ``end`` as tokens: literal text (one token per line,
         so that a strip marker strips only the rest of its own line, as HCL scans templates) and
-        the interpolations and directive parts."""
+        the interpolations and directive parts. ``quoted``: the inside of a quoted string, one
+        line; ``escapes``: backslash escapes are processed."""
         sequences: list[tuple[str, Node]] = []
         self.flatten_template(parts, sequences)
         tokens: list[_Token] = []
         cursor, line_start = start, True
         for tag, node in sequences:
             if node.start_byte > cursor:
-                line_start = self.add_text(tokens, cursor, node.start_byte, line_start, quoted)
+                line_start = self.add_text(tokens, cursor, node.start_byte, line_start, quoted, escapes)
             children = node.children
             left = children[1].kind_id == K.strip_marker
             right = len(children) > 3 and children[-2].kind_id == K.strip_marker
             tokens.append([tag, node, left, right, line_start])
             cursor, line_start = node.end_byte, False
         if end > cursor:
-            self.add_text(tokens, cursor, end, line_start, quoted)
+            self.add_text(tokens, cursor, end, line_start, quoted, escapes)
         return tokens
 
     def flatten_template(self, parts: list[Node], out: list[tuple[str, Node]]) -> None:
@@ -855,22 +890,26 @@ class _Converter:
             elif kind in K.directives:
                 out.append((K.directives[kind], part))
 
-    def add_text(self, tokens: list[_Token], start: int, end: int, line_start: bool, quoted: bool) -> bool:
+    def add_text(
+        self, tokens: list[_Token], start: int, end: int, line_start: bool, quoted: bool, escapes: bool
+    ) -> bool:
         """Literal text as tokens; returns whether what follows starts a line."""
         raw = self.data[start:end]
         if quoted:
             tokens.append(["text", self.string_text(raw, start), line_start])
             return False
-        text = _decode(raw)
-        if "$${" in text or "%%{" in text:
-            text = _TEMPLATE_ESCAPE.sub(lambda m: m.group(0)[1:], text)
-        lines = text.split("\n")
-        for line in lines[:-1]:
-            tokens.append(["text", line + "\n", line_start])
-            line_start = True
-        if lines[-1]:
-            tokens.append(["text", lines[-1], line_start])
-            line_start = False
+        lines = _decode(raw).split("\n")
+        for index, line in enumerate(lines):
+            last = index == len(lines) - 1
+            if last and not line:
+                break
+            text = line if last else line + "\n"
+            if escapes:
+                text = self.unescape(text, start)
+            elif "$${" in text or "%%{" in text:
+                text = _TEMPLATE_ESCAPE.sub(lambda m: m.group(0)[1:], text)
+            tokens.append(["text", text, line_start])
+            line_start = not last
         return line_start
 
     def interpolation(self, node: Node) -> Expr:
@@ -1040,6 +1079,9 @@ _HEREDOC_TOKEN = re.compile(r"\$\$\{|%%\{|[$%]\{")
 
 def check_nesting(text: str, display_path: str, limit: int = MAX_NESTING) -> None:
     """Refuse HCL nested more than ``limit`` levels (brackets, parentheses, interpolations)."""
+    openers = text.count("{") + text.count("[") + text.count("(") + text.count('"') + text.count("<<")
+    if openers <= limit:  # each level needs one of these: the text cannot nest deeper
+        return
     stack: list[str] = []  # "{", "[", "(", "${" in code; '"' or a heredoc end marker in text
     pos = 0
     while pos < len(text):
@@ -1127,18 +1169,24 @@ _TOKEN = re.compile(
 
 
 def _syntax_error(converter: _Converter, root: Node) -> ParseError:
+    offset, reason = _syntax_problem(converter, root)
+    return converter.error(offset, f"{reason}: this is not valid HCL")
+
+
+def _syntax_problem(converter: _Converter, root: Node) -> tuple[int, str]:
+    """Where the text stops making sense, and why."""
     problem = _first_problem(root)
     if problem is None:  # unreachable: the tree has an error
-        return converter.error(0, "this is not valid HCL")
+        return 0, "this is not valid HCL"
     if problem.is_missing:
         offset, reason = _missing(converter, problem)
     else:
         offset, reason = _unexpected(converter, problem)
     offset, reason = _at_line_break(converter, root, problem, offset, reason)
-    lexical = _lexical_problem(converter.data)
+    lexical = _lexical_problem(converter)
     if lexical is not None and (lexical[0] <= offset or b"\n" not in converter.data[offset : lexical[0]]):
         offset, reason = lexical
-    return converter.error(offset, f"{reason}: this is not valid HCL")
+    return offset, reason
 
 
 # The text as HCL's scanner sees it, for errors: strings end on their line, heredocs at their
@@ -1152,11 +1200,15 @@ _LEX_HEREDOC = re.compile(rb"\$\$\{|%%\{|[$%]\{")
 _CLOSING = {b"{": b"}", b"[": b"]", b"(": b")", b"${": b"}", b"%{": b"}"}
 
 
-def _lexical_events(data: bytes, start: int = 0) -> Iterator[tuple[str, int, Any]]:
+def _lexical_events(
+    data: bytes, start: int = 0, line_of: Callable[[int], int] | None = None
+) -> Iterator[tuple[str, int, Any]]:
     """("newline", offset, depth) for each newline in code, ("problem", offset, reason) for
     where HCL's scanner stops (a string left open at the end of its line, a comment or heredoc
     never closed, a closing bracket that closes nothing or another kind, a template directive
     out of place); then it stops."""
+    if line_of is None:
+        line_of = lambda offset: data.count(b"\n", 0, offset) + 1  # noqa: E731
     stack: list[tuple[bytes, int]] = []  # an opening bracket, '"' or b"<<" + heredoc marker
     directives: list[list[tuple[bytes, int]]] = []  # the open %{if}/%{for} of each template
     offset = start
@@ -1188,7 +1240,7 @@ def _lexical_events(data: bytes, start: int = 0) -> Iterator[tuple[str, int, Any
             if closed:
                 where = end - 1 if top == b'"' else end
                 for word, opened in directives.pop():
-                    line = data.count(b"\n", 0, opened) + 1
+                    line = line_of(opened)
                     yield (
                         "problem",
                         where,
@@ -1229,7 +1281,7 @@ def _lexical_events(data: bytes, start: int = 0) -> Iterator[tuple[str, int, Any
                 return
             opening, opened = stack.pop()
             if _CLOSING[opening] != token:
-                line = data.count(b"\n", 0, opened) + 1
+                line = line_of(opened)
                 shown, opener = _decode(token), _decode(opening)
                 reason = f"unexpected {shown!r}: the {opener!r} opened at line {line} is not closed"
                 yield "problem", found.start(), reason
@@ -1261,8 +1313,8 @@ def _directive_problem(data: bytes, offset: int, open_directives: list[tuple[byt
     return "invalid template directive: %{ is followed by if, for, else, endif or endfor"
 
 
-def _lexical_problem(data: bytes) -> tuple[int, str] | None:
-    for kind, offset, detail in _lexical_events(data):
+def _lexical_problem(converter: _Converter) -> tuple[int, str] | None:
+    for kind, offset, detail in _lexical_events(converter.data, 0, lambda o: converter.offset_pos(o).line):
         if kind == "problem":
             return offset, detail
     return None
@@ -1490,6 +1542,9 @@ def _unexpected(converter: _Converter, node: Node) -> tuple[int, str]:
         return point, _unexpected_token(converter, point)
     if first is not None and first.type in ("}", "]", ")", "block_end", "object_end", "tuple_end"):
         return first.start_byte, _unexpected_token(converter, first.start_byte)
+    for before, after in itertools.pairwise(children):
+        if before.type in _CONTINUED and after.type in ("}", "]", ")", ","):
+            return after.start_byte, f"expected an expression after {before.type!r}"
     last = _last_leaf(node)
     following = _next_token_offset(data, node.end_byte)
     if last is not None and last.type == "=":
