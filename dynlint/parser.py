@@ -1013,7 +1013,8 @@ class _Converter:
         """A newline between two tokens of an expression: HCL ends the argument there, so the
         error is the token after it if what came before was complete, else the line's end."""
         if previous.is_named or self.data[previous.start_byte : previous.end_byte] in (b")", b"]", b"}"):
-            shown = _decode(self.data[following.start_byte : following.end_byte])[:20]
+            token = _TOKEN.match(self.data, following.start_byte)
+            shown = _decode(token.group(0)) if token is not None else ""
             return self.error(
                 following.start_byte,
                 f"unexpected {shown!r} at the start of a line: the newline before it ended the argument "
@@ -1183,9 +1184,14 @@ def _syntax_problem(converter: _Converter, root: Node) -> tuple[int, str]:
     else:
         offset, reason = _unexpected(converter, problem)
     offset, reason = _at_line_break(converter, root, problem, offset, reason)
+    # What HCL's scanner finds wins when it comes first, on the same line, or in a template
+    # directive left open before tree-sitter's error (whose reason would then be some text).
     lexical = _lexical_problem(converter)
-    if lexical is not None and (lexical[0] <= offset or b"\n" not in converter.data[offset : lexical[0]]):
-        offset, reason = lexical
+    if lexical is not None:
+        where, why, since = lexical
+        directive = "%{" in why and since <= offset
+        if where <= offset or directive or b"\n" not in converter.data[offset:where]:
+            offset, reason = where, why
     return offset, reason
 
 
@@ -1203,12 +1209,15 @@ _CLOSING = {b"{": b"}", b"[": b"]", b"(": b")", b"${": b"}", b"%{": b"}"}
 def _lexical_events(
     data: bytes, start: int = 0, line_of: Callable[[int], int] | None = None
 ) -> Iterator[tuple[str, int, Any]]:
-    """("newline", offset, depth) for each newline in code, ("problem", offset, reason) for
-    where HCL's scanner stops (a string left open at the end of its line, a comment or heredoc
-    never closed, a closing bracket that closes nothing or another kind, a template directive
-    out of place); then it stops."""
+    """("newline", offset, depth) for each newline in code; ("problem", offset, (reason, where
+    the construct began)) where HCL's scanner stops: a string left open at the end of its line,
+    a comment or heredoc never closed, a closing bracket that closes nothing or another kind, a
+    template directive out of place. Then it stops."""
     if line_of is None:
-        line_of = lambda offset: data.count(b"\n", 0, offset) + 1  # noqa: E731
+
+        def line_of(offset: int) -> int:
+            return data.count(b"\n", 0, offset) + 1
+
     stack: list[tuple[bytes, int]] = []  # an opening bracket, '"' or b"<<" + heredoc marker
     directives: list[list[tuple[bytes, int]]] = []  # the open %{if}/%{for} of each template
     offset = start
@@ -1219,11 +1228,8 @@ def _lexical_events(
                 found = _LEX_STRING.search(data, offset)
                 if found is None or found.group(0) == b"\n":
                     where = found.start() if found is not None else len(data)
-                    yield (
-                        "problem",
-                        where,
-                        "unclosed string: a quoted string must end on the line it starts on",
-                    )
+                    reason = "unclosed string: a quoted string must end on the line it starts on"
+                    yield "problem", where, (reason, stack[-1][1])
                     return
                 end, closed = found.end(), found.group(0) == b'"'
             else:
@@ -1232,7 +1238,7 @@ def _lexical_events(
                 )
                 if marker is None and _LEX_HEREDOC.search(data, offset) is None:
                     reason = f"unclosed heredoc: no line holds only its marker {_decode(top[2:])!r}"
-                    yield "problem", stack[-1][1], reason
+                    yield "problem", stack[-1][1], (reason, stack[-1][1])
                     return
                 end = marker.end() if marker is not None else len(data)
                 found = _LEX_HEREDOC.search(data, offset, end)
@@ -1241,11 +1247,8 @@ def _lexical_events(
                 where = end - 1 if top == b'"' else end
                 for word, opened in directives.pop():
                     line = line_of(opened)
-                    yield (
-                        "problem",
-                        where,
-                        f"the %{{{_decode(word)}}} at line {line} has no %{{end{_decode(word)}}}",
-                    )
+                    reason = f"the %{{{_decode(word)}}} at line {line} has no %{{end{_decode(word)}}}"
+                    yield "problem", where, (reason, opened)
                     return
                 stack.pop()
                 offset = end
@@ -1256,7 +1259,7 @@ def _lexical_events(
                 if token == b"%{":
                     problem = _directive_problem(data, found.start(), directives[-1])
                     if problem is not None:
-                        yield "problem", found.start(), problem
+                        yield "problem", found.start(), (problem, found.start())
                         return
                 stack.append((token, found.start()))
             offset = found.end()
@@ -1268,7 +1271,7 @@ def _lexical_events(
         if token == b"\n":
             yield "newline", found.start(), len(stack)
         elif token.startswith(b"/*") and not token.endswith(b"*/"):
-            yield "problem", found.start(), "unclosed comment: a /* comment needs its */"
+            yield "problem", found.start(), ("unclosed comment: a /* comment needs its */", found.start())
             return
         elif token.startswith(b"<<") or token == b'"':
             stack.append((b"<<" + found.group(1) if token.startswith(b"<<") else token, found.start()))
@@ -1277,14 +1280,15 @@ def _lexical_events(
             stack.append((token, found.start()))
         elif token in (b"}", b"]", b")"):
             if not stack:
-                yield "problem", found.start(), f"unexpected {_decode(token)!r}: it closes nothing"
+                reason = f"unexpected {_decode(token)!r}: it closes nothing"
+                yield "problem", found.start(), (reason, found.start())
                 return
             opening, opened = stack.pop()
             if _CLOSING[opening] != token:
                 line = line_of(opened)
                 shown, opener = _decode(token), _decode(opening)
                 reason = f"unexpected {shown!r}: the {opener!r} opened at line {line} is not closed"
-                yield "problem", found.start(), reason
+                yield "problem", found.start(), (reason, opened)
                 return
         offset = found.end()
 
@@ -1313,10 +1317,12 @@ def _directive_problem(data: bytes, offset: int, open_directives: list[tuple[byt
     return "invalid template directive: %{ is followed by if, for, else, endif or endfor"
 
 
-def _lexical_problem(converter: _Converter) -> tuple[int, str] | None:
+def _lexical_problem(converter: _Converter) -> tuple[int, str, int] | None:
+    """Where HCL's scanner stops, why, and where the construct it stops in began."""
     for kind, offset, detail in _lexical_events(converter.data, 0, lambda o: converter.offset_pos(o).line):
         if kind == "problem":
-            return offset, detail
+            reason, since = detail
+            return offset, reason, since
     return None
 
 
@@ -1444,7 +1450,15 @@ def _missing(converter: _Converter, node: Node) -> tuple[int, str]:
     after = f" after {converter.text(previous)!r}" if previous is not None else ""
     if at_end:
         return offset, f"the file ends where an expression should come{after}"
+    following = _next_token_offset(converter.data, offset)
+    if _cannot_start_a_token(converter.data, following):
+        return following, _unexpected_token(converter, following)
     return _after(converter, previous, offset), f"expected an expression{after}"
+
+
+def _cannot_start_a_token(data: bytes, offset: int) -> bool:
+    char = data[offset : offset + 1]
+    return bool(char) and not char.isalnum() and char not in b'{}[]()=,.:?!+-*/%<>"_~&|$#\\'
 
 
 def _after(converter: _Converter, previous: Node | None, offset: int) -> int:
