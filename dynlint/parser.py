@@ -263,21 +263,29 @@ def _template_from_text(text: str, pos: Pos, quoted: bool, flush: bool, flat: bo
         raise ParseError(pos.file, pos.line, pos.column, "the template is nested too deeply") from None
 
 
-_EXPONENT_WITHOUT_FRACTION = re.compile(rb"(?<![\w.])\d+[eE][-+]?\d+")
+# Not the fraction of a number (1.5e3), nor inside a name; after a name and a dot (a.1e3, a
+# legacy index), yes.
+_EXPONENT_WITHOUT_FRACTION = re.compile(rb'(?:(?<![\w.])|(?<=[A-Za-z_\])}"]\.))\d+[eE][-+]?\d+')
 _DIGIT_THEN_E = re.compile(rb"\d[eE]")
+_KEYWORD_CALLED = re.compile(rb"(?<![\w.-])(?:true|false|null)(?=[ \t]*\()")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
 
 
 def _lexable(data: bytes) -> bytes:
     """The bytes tree-sitter parses: of the same length as the text, whose own bytes the
-    converter reads, with two gaps in the grammar's lexer filled.
+    converter reads, with gaps in the grammar's lexer filled.
 
     - tree-sitter-hcl lexes an exponent only after a fraction (``1.5e3``, not ``1e3``): such a
       number is given as digits of the same length;
     - a NUL ends the input inside a string, where HCL takes it: another control character
-      stands in (one that HCL, like NUL, refuses outside strings).
+      stands in (one that HCL, like NUL, refuses outside strings);
+    - ``true``, ``false`` and ``null`` are keywords to the grammar, names to HCL, which can
+      call a function of that name (``true(1)``): before ``(`` they are given as a name.
     """
     if b"\x00" in data:
         data = data.replace(b"\x00", b"\x01")
+    if b"(" in data:
+        data = _KEYWORD_CALLED.sub(lambda m: m.group(0)[:-1] + b"_", data)
     if _DIGIT_THEN_E.search(data) is None:
         return data
     return _EXPONENT_WITHOUT_FRACTION.sub(lambda m: b"1" * len(m.group(0)), data)
@@ -409,6 +417,10 @@ class _Converter:
 
     def text(self, node: Node) -> str:
         return _decode(self.data[node.start_byte : node.end_byte])
+
+    def shown(self, node: Node) -> str:
+        """A node's text for an error message (whose node may cut a character in two)."""
+        return _shown(self.data[node.start_byte : node.end_byte])
 
     # Structure -------------------------------------------------------------------------------
 
@@ -612,6 +624,10 @@ class _Converter:
         text = self.text(node)
         if text[:2] in ("0x", "0X"):
             raise self.error(node.start_byte + 1, f"invalid number {text!r}: numbers in HCL are decimal")
+        following = self.data[node.end_byte : node.end_byte + 2]
+        if not _NUMBER.fullmatch(text) or (following[:1] == b"." and following[1:].isdigit() and "." in text):
+            # 1e3.5, or 1.5.1: HCL reads the digits after the dot as part of the number
+            raise self.error(node.start_byte, f"Invalid number literal {text[:40]!r}")
         if text.isdigit():
             if len(text) > MAX_NUMBER_DIGITS:
                 raise self.error(node.start_byte, _out_of_range(text))
@@ -662,10 +678,28 @@ class _Converter:
 
     def index_key(self, node: Node) -> Expr:
         if node.kind_id == K.legacy_index:  # x.0
-            return Literal(
-                int(_decode(self.data[node.start_byte + 1 : node.end_byte]).strip()), self.pos(node)
-            )
+            return self.legacy_index(node)
         return self.expression(next(c for c in node.children if c.kind_id == K.expression))
+
+    def legacy_index(self, node: Node) -> Expr:
+        """``x.0``: HCL reads the number after the dot as a number token, so ``x.0.1`` (the
+        index 0.1 without its exponent) is refused, and ``x.1e3`` is the index 1000."""
+        end = node.end_byte
+        digits = _decode(self.data[node.start_byte + 1 : end]).strip()
+        if self.data[end : end + 1] == b"." and self.data[end + 1 : end + 2].isdigit():
+            raise self.error(
+                node.start_byte, "Invalid legacy index syntax: the index after '.' must be a whole number"
+            )
+        if len(digits) > MAX_NUMBER_DIGITS:
+            raise self.error(node.start_byte + 1, _out_of_range(digits))
+        if not _NUMBER.fullmatch(digits):
+            raise self.error(node.start_byte, f"Invalid legacy index syntax: {digits[:40]!r} is not a number")
+        if digits.isdigit():
+            return Literal(int(digits), self.pos(node))
+        value = float(digits)
+        if not math.isfinite(value):
+            raise self.error(node.start_byte + 1, _out_of_range(digits))
+        return Literal(int(value) if value.is_integer() else value, self.pos(node))
 
     def splat(self, target: Expr, node: Node, pos: Pos) -> Expr:
         steps = [self.splat_step(c) for c in node.children if c.kind_id in (K.get_attr, K.index)]
@@ -838,12 +872,35 @@ class _Converter:
         if self.data[start : start + 1] != b"\n":
             raise self.error(start, "Invalid heredoc: the line must end right after the heredoc marker")
         start += 1
-        if body_end is None:
-            body_end = max(self.data.rfind(b"\n", 0, closing.start_byte) + 1, start)
         if flush is None:
             flush = self.data[introducer.start_byte : introducer.end_byte] == b"<<-"
+        if body_end is None:
+            body_end = max(self.data.rfind(b"\n", 0, closing.start_byte) + 1, start)
+            if self.marker_starts_a_sequence_line(opening, start, body_end):
+                # tree-sitter-hcl takes such a line for literal text: the body is parsed again,
+                # under a marker of dynlint's own.
+                body = _decode(self.data[start:body_end])
+                try:
+                    return _template_from_text(
+                        body, self.offset_pos(start), False, flush, self.flat is not None
+                    )
+                except ParseError as error:
+                    reason = error.reason.replace("not a valid template", "not valid HCL")
+                    raise ParseError(error.file, error.line, error.column, reason) from None
         tokens = self.template_tokens(children[2:-1], start, body_end, quoted=False, escapes=escapes)
         return self.template(tokens, pos or self.pos(node), flush)
+
+    def marker_starts_a_sequence_line(self, opening: Node, start: int, end: int) -> bool:
+        """Whether a line of the heredoc's body starts with its marker and holds ``${`` or ``%{``
+        (``EOT${x}``, under ``<<EOT``)."""
+        marker = self.data[opening.start_byte : opening.end_byte]
+        body = self.data[start:end]
+        if marker not in body or (b"${" not in body and b"%{" not in body):
+            return False
+        for line in body.split(b"\n"):
+            if line.lstrip(b" \t").startswith(marker) and (b"${" in line or b"%{" in line):
+                return True
+        return False
 
     def template(self, tokens: list[_Token], pos: Pos, flush: bool) -> Expr:
         _strip_markers(tokens)
@@ -1014,13 +1071,13 @@ class _Converter:
         error is the token after it if what came before was complete, else the line's end."""
         if previous.is_named or self.data[previous.start_byte : previous.end_byte] in (b")", b"]", b"}"):
             token = _TOKEN.match(self.data, following.start_byte)
-            shown = _decode(token.group(0)) if token is not None else ""
+            shown = _shown(token.group(0)) if token is not None else ""
             return self.error(
                 following.start_byte,
                 f"unexpected {shown!r} at the start of a line: the newline before it ended the argument "
                 "(an expression may go on over lines only inside (), [] or {})",
             )
-        shown = _decode(self.data[previous.start_byte : previous.end_byte])
+        shown = _shown(self.data[previous.start_byte : previous.end_byte])
         return self.error(
             previous.end_byte,
             f"Invalid expression: the line ends after {shown!r}, in the middle of an expression (a newline "
@@ -1158,11 +1215,22 @@ def _strip_markers(tokens: list[_Token]) -> None:
 # tree-sitter recovers from an error by skipping tokens (kept under an ERROR node) or by
 # supposing a missing one (a MISSING node, of no width); it says neither why nor what was
 # expected. The first such node in the text, and what surrounds it, give the reason.
+# Text shown in a reason may be cut in the middle of a character: it is decoded leniently.
 
-_CLOSERS = {"}": "{", "]": "[", ")": "(", "quoted_template_end": '"', "heredoc_identifier": "<<"}
-_CLOSER_NAMES = {
-    "template_interpolation_end": ("}", "${"),
-    "template_directive_end": ("}", "%{"),
+
+def _shown(data: bytes) -> str:
+    return data.decode("utf-8", "replace")
+
+
+# The opening token of each closing one that tree-sitter may find missing.
+_OPENERS = {
+    "}": "{",
+    "]": "[",
+    ")": "(",
+    "quoted_template_end": '"',
+    "heredoc_identifier": "<<",
+    "template_interpolation_end": "${",
+    "template_directive_end": "%{",
 }
 _TOKEN = re.compile(
     rb"[A-Za-z_][\w-]*|\d+(?:\.\d+)?|<<-?|=>|==|!=|<=|>=|&&|\|\||\.\.\.|\$\{|%\{|[\xc0-\xff][\x80-\xbf]*|\S"
@@ -1237,7 +1305,7 @@ def _lexical_events(
                     data, offset
                 )
                 if marker is None and _LEX_HEREDOC.search(data, offset) is None:
-                    reason = f"unclosed heredoc: no line holds only its marker {_decode(top[2:])!r}"
+                    reason = f"unclosed heredoc: no line holds only its marker {_shown(top[2:])!r}"
                     yield "problem", stack[-1][1], (reason, stack[-1][1])
                     return
                 end = marker.end() if marker is not None else len(data)
@@ -1247,7 +1315,7 @@ def _lexical_events(
                 where = end - 1 if top == b'"' else end
                 for word, opened in directives.pop():
                     line = line_of(opened)
-                    reason = f"the %{{{_decode(word)}}} at line {line} has no %{{end{_decode(word)}}}"
+                    reason = f"the %{{{_shown(word)}}} at line {line} has no %{{end{_shown(word)}}}"
                     yield "problem", where, (reason, opened)
                     return
                 stack.pop()
@@ -1280,13 +1348,13 @@ def _lexical_events(
             stack.append((token, found.start()))
         elif token in (b"}", b"]", b")"):
             if not stack:
-                reason = f"unexpected {_decode(token)!r}: it closes nothing"
+                reason = f"unexpected {_shown(token)!r}: it closes nothing"
                 yield "problem", found.start(), (reason, found.start())
                 return
             opening, opened = stack.pop()
             if _CLOSING[opening] != token:
                 line = line_of(opened)
-                shown, opener = _decode(token), _decode(opening)
+                shown, opener = _shown(token), _shown(opening)
                 reason = f"unexpected {shown!r}: the {opener!r} opened at line {line} is not closed"
                 yield "problem", found.start(), (reason, opened)
                 return
@@ -1313,7 +1381,7 @@ def _directive_problem(data: bytes, offset: int, open_directives: list[tuple[byt
         if open_directives and open_directives[-1][0].split(b"-")[0] == opening:
             open_directives.pop()
             return None
-        return f"%{{{_decode(word)}}} without an %{{{_decode(opening)}}} before it"
+        return f"%{{{_shown(word)}}} without an %{{{_shown(opening)}}} before it"
     return "invalid template directive: %{ is followed by if, for, else, endif or endfor"
 
 
@@ -1345,13 +1413,13 @@ def _at_line_break(
             segment = where + 1
             continue
         if not _has_leaf(item, (b"=", b":", b"{"), segment, where, data):
-            shown = _decode(head)[:40]
+            shown = _shown(head)[:40]
             if item.parent is not None and item.parent.kind_id == K.object:
                 return where, f"expected '=' after the key {shown!r}, on the same line"
             return where, f"expected '=' or a block's '{{' after {shown!r}, on the same line"
         last = _TOKEN_BEFORE.search(head)
-        if last is not None and _decode(last.group(0)) in _CONTINUED:
-            return where, f"the line ends after {_decode(last.group(0))!r}, in the middle of an expression"
+        if last is not None and _shown(last.group(0)) in _CONTINUED:
+            return where, f"the line ends after {_shown(last.group(0))!r}, in the middle of an expression"
         segment = where + 1
     return offset, reason
 
@@ -1383,32 +1451,10 @@ def _item_at(root: Node, offset: int) -> Node | None:
     return None
 
 
-_IDENTIFIER = re.compile(rb"[A-Za-z_][\w-]*")
 _TOKEN_BEFORE = re.compile(rb"(?:[A-Za-z_][\w-]*|\d+|==|!=|<=|>=|&&|\|\||=>|\.\.\.|\S)\Z")
-_CONTINUED = frozenset(
-    {
-        "=",
-        "+",
-        "-",
-        "*",
-        "/",
-        "%",
-        "==",
-        "!=",
-        "<",
-        ">",
-        "<=",
-        ">=",
-        "&&",
-        "||",
-        "!",
-        "?",
-        ":",
-        ".",
-        ",",
-        "=>",
-    }
-)
+# Tokens after which an expression is not complete.
+_OPERATORS = ("+", "-", "*", "/", "%", "==", "!=", "<", ">", "<=", ">=", "&&", "||", "!")
+_CONTINUED = frozenset([*_OPERATORS, "=", "?", ":", ".", ",", "=>"])
 
 
 def _first_problem(root: Node) -> Node | None:
@@ -1427,9 +1473,9 @@ def _missing(converter: _Converter, node: Node) -> tuple[int, str]:
     kind = node.type
     offset = node.start_byte
     at_end = offset >= len(converter.data.rstrip())
-    if kind in _CLOSERS or kind in _CLOSER_NAMES:
+    if kind in _OPENERS:
         opener = _opener(node)
-        shown = _CLOSER_NAMES[kind][1] if kind in _CLOSER_NAMES else _CLOSERS[kind]
+        shown = _OPENERS[kind]
         where = converter.offset_pos(opener.start_byte).line if opener is not None else None
         opened = f" opened at line {where}" if where is not None else ""
         if kind == "quoted_template_end":
@@ -1438,16 +1484,17 @@ def _missing(converter: _Converter, node: Node) -> tuple[int, str]:
                 line_end if line_end >= 0 else offset
             ), f"unclosed string{opened} (a quoted string ends on its line)"
         if kind == "heredoc_identifier":
-            marker = converter.text(opener.next_sibling) if opener is not None and opener.next_sibling else ""
+            identifier = opener.next_sibling if opener is not None else None
+            marker = converter.shown(identifier) if identifier is not None else ""
             return offset, f"unclosed heredoc{opened}: no line holds only its marker {marker!r}"
         if at_end:
             return offset, f"the file ends before the '{shown}'{opened} is closed"
         return offset, f"unclosed '{shown}'{opened}"
     previous = _previous_token(converter, offset)
     if kind == "=":
-        name = converter.text(previous) if previous is not None else ""
+        name = converter.shown(previous) if previous is not None else ""
         return _after(converter, previous, offset), f"missing '=' after the argument name {name!r}"
-    after = f" after {converter.text(previous)!r}" if previous is not None else ""
+    after = f" after {converter.shown(previous)!r}" if previous is not None else ""
     if at_end:
         return offset, f"the file ends where an expression should come{after}"
     following = _next_token_offset(converter.data, offset)
@@ -1499,7 +1546,7 @@ def _opener(node: Node) -> Node | None:
 
 def _previous_token(converter: _Converter, offset: int) -> Node | None:
     """The last token (a leaf of the tree) that ends at or before ``offset``."""
-    tree_root = _root_of(converter)
+    tree_root = converter.root
     if tree_root is None:
         return None
     best: Node | None = None
@@ -1519,10 +1566,6 @@ def _previous_token(converter: _Converter, offset: int) -> Node | None:
             continue
         stack.extend(node.children)
     return best
-
-
-def _root_of(converter: _Converter) -> Node | None:
-    return converter.root
 
 
 def _unexpected(converter: _Converter, node: Node) -> tuple[int, str]:
@@ -1631,7 +1674,7 @@ def _unexpected_token(converter: _Converter, offset: int) -> str:
     match = _TOKEN.match(converter.data, offset)
     if match is None:
         return "unexpected end of file"
-    token = converter.data[match.start() : match.end()].decode("utf-8", "replace")
+    token = _shown(converter.data[match.start() : match.end()])
     if token == "\x00":
         return "unexpected NUL character"
     if token == "\\":

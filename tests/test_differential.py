@@ -164,6 +164,13 @@ SYNTAX_CASES = {
     "empty_interpolation": 'x = "${}"\n',
     "else_without_if": 'x = "%{ else }"\n',
     "no_break_space": "x =\u00a01\n",
+    "legacy_index_then_digits": "x = a.0.1\n",
+    "legacy_index_with_exponent": "x = a.1e3\n",
+    "fraction_then_digits": "x = 1.5.1\n",
+    "exponent_then_fraction": "x = 1e3.1\n",
+    "keyword_as_function_name": "x = true(1)\n",
+    "heredoc_line_starting_with_its_marker": "x = <<EOT\nEOT${a}\nEOT\n",
+    "heredoc_line_starting_with_its_marker_bad_directive": 'x = <<EOT\nEOT%{"s"}\nEOT\n',
 }
 # Where dynlint's parser and Terraform disagree on whether a text parses (none known).
 KNOWN_SYNTAX_DIFFERENCES: set[str] = set()
