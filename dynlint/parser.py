@@ -160,7 +160,18 @@ class _Kinds:
                 self.string_lit,
             }
         )
-        self.language = language
+        # What an argument or a block may start with, where an ERROR node stands for one.
+        self.item_starts = frozenset({self.identifier, self.attribute, self.block, self.body, self.comment})
+        # Where whitespace of any kind is text, not a separator.
+        self.text_kinds = frozenset(
+            {
+                self.comment,
+                named("template_literal"),
+                self.string_lit,
+                self.quoted_template,
+                self.heredoc_template,
+            }
+        )
 
 
 # Parsing ---------------------------------------------------------------------------------------
@@ -834,7 +845,8 @@ class _Converter:
                 grouping = True
             elif kind == K.for_cond:
                 condition = self.expression(next(c for c in part.children if c.kind_id == K.expression))
-        assert collection is not None and value_expr is not None
+        if collection is None or value_expr is None:  # unreachable on a tree without errors
+            raise self.error(child.start_byte, "Invalid for expression")
         return ForExpr(
             key_var, value_var, collection, key_expr, value_expr, condition, grouping, self.pos(child)
         )
@@ -1089,20 +1101,18 @@ class _Converter:
         for match in _ODD_WHITESPACE.finditer(text):
             offset = len(_encode(text[: match.start()])) if not self.ascii else match.start()
             node = root.descendant_for_byte_range(offset, offset + 1)
-            if node is not None and node.kind_id in _TEXT_KINDS:
+            if node is not None and node.kind_id in K.text_kinds:
                 continue
             raise self.error(
                 offset, f"Invalid character: {match.group(0)!r} is not valid here (only spaces and tabs are)"
             )
 
 
-_PRIMARY: dict[int, Any] = {}
-_TEXT_KINDS: frozenset[int] = frozenset()
+_PRIMARY: dict[int, Any] = {}  # the converter's method for each kind of term
 
 
 def _register_kinds() -> None:
-    """The converter's method for each kind of term, once tree-sitter-hcl's kinds are known."""
-    global _TEXT_KINDS
+    """Fill ``_PRIMARY``, once tree-sitter-hcl's kinds are known."""
     c = _Converter
     _PRIMARY.update(
         {
@@ -1116,13 +1126,6 @@ def _register_kinds() -> None:
             K.operation: c.operation,
             K.conditional: c.conditional,
         }
-    )
-    language = K.language
-    global _ITEM_STARTS
-    _ITEM_STARTS = frozenset({K.identifier, K.attribute, K.block, K.body, K.comment})
-    _TEXT_KINDS = frozenset(
-        language.id_for_node_kind(name, True)
-        for name in ("comment", "template_literal", "string_lit", "quoted_template", "heredoc_template")
     )
 
 
@@ -1584,7 +1587,7 @@ def _unexpected(converter: _Converter, node: Node) -> tuple[int, str]:
         at_body_level
         and starts_line
         and first is not None
-        and first.kind_id not in _ITEM_STARTS
+        and first.kind_id not in K.item_starts
         and first.end_byte > first.start_byte
     ):
         leaf = first
@@ -1609,9 +1612,6 @@ def _unexpected(converter: _Converter, node: Node) -> tuple[int, str]:
     if following >= len(data):
         return following, "the file ends in the middle of an argument or block"
     return following, _unexpected_token(converter, following)
-
-
-_ITEM_STARTS = frozenset()  # set with the kinds: what an ERROR at body level may start with
 
 
 def _after_line(converter: _Converter, last: Node, following: int) -> int:
