@@ -291,15 +291,46 @@ def _lexable(data: bytes) -> bytes:
     - a NUL ends the input inside a string, where HCL takes it: another control character
       stands in (one that HCL, like NUL, refuses outside strings);
     - ``true``, ``false`` and ``null`` are keywords to the grammar, names to HCL, which can
-      call a function of that name (``true(1)``): before ``(`` they are given as a name.
+      call a function of that name (``true(1)``): before ``(`` they are given as a name;
+    - a heredoc line that starts with the heredoc's marker but holds more (``EOTX``, or
+      ``EOT${x}`` under ``<<EOT``) confuses the grammar's scanner: the marker's first letter is
+      given as another one there.
     """
     if b"\x00" in data:
         data = data.replace(b"\x00", b"\x01")
     if b"(" in data:
         data = _KEYWORD_CALLED.sub(lambda m: m.group(0)[:-1] + b"_", data)
+    if b"<<" in data:
+        data = _hide_marker_prefixes(data)
     if _DIGIT_THEN_E.search(data) is None:
         return data
     return _EXPONENT_WITHOUT_FRACTION.sub(lambda m: b"1" * len(m.group(0)), data)
+
+
+_HEREDOC_OPENER = re.compile(rb"<<-?([A-Za-z_][\w-]*)\r?\n")
+
+
+def _hide_marker_prefixes(data: bytes) -> bytes:
+    """Each heredoc body line that starts with the marker, other than the closing line, with
+    the marker's first letter changed (to another letter: the tokens stay the same)."""
+    copy: bytearray | None = None
+    offset = 0
+    while (opener := _HEREDOC_OPENER.search(data, offset)) is not None:
+        marker = opener.group(1)
+        offset = opener.end()
+        while offset < len(data):
+            end = data.find(b"\n", offset)
+            end = len(data) if end < 0 else end + 1
+            line = data[offset:end]
+            indented = line.lstrip(b" \t")
+            start = offset + len(line) - len(indented)
+            offset = end
+            if indented.rstrip(b" \t\r\n") == marker:
+                break
+            if indented.startswith(marker):
+                copy = copy if copy is not None else bytearray(data)
+                copy[start] = ord("X" if marker[:1] == b"_" else "_")
+    return bytes(copy) if copy is not None else data
 
 
 def _encode(text: str) -> bytes:
@@ -321,6 +352,7 @@ _BLOCK_COMMENT = re.compile(rb"/\*.*?\*/", re.S)
 _COMMENT_START = re.compile(rb"#|//|/\*")
 _QUOTED_ESCAPE = re.compile(r'\\(?:[nrt"\\]|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8})|\\.?|\$\$\{|%%\{', re.S)
 _TEMPLATE_ESCAPE = re.compile(r"\$\$\{|%%\{")
+_QUOTE_OR_ESCAPE = re.compile(rb'\\.|"', re.S)
 _TEMPLATE_SEQUENCE = re.compile(r"\$\$\{|%%\{|[$%]\{")
 _SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 _MULTI_LINE_STRING = (
@@ -888,31 +920,8 @@ class _Converter:
             flush = self.data[introducer.start_byte : introducer.end_byte] == b"<<-"
         if body_end is None:
             body_end = max(self.data.rfind(b"\n", 0, closing.start_byte) + 1, start)
-            if self.marker_starts_a_sequence_line(opening, start, body_end):
-                # tree-sitter-hcl takes such a line for literal text: the body is parsed again,
-                # under a marker of dynlint's own.
-                body = _decode(self.data[start:body_end])
-                try:
-                    return _template_from_text(
-                        body, self.offset_pos(start), False, flush, self.flat is not None
-                    )
-                except ParseError as error:
-                    reason = error.reason.replace("not a valid template", "not valid HCL")
-                    raise ParseError(error.file, error.line, error.column, reason) from None
         tokens = self.template_tokens(children[2:-1], start, body_end, quoted=False, escapes=escapes)
         return self.template(tokens, pos or self.pos(node), flush)
-
-    def marker_starts_a_sequence_line(self, opening: Node, start: int, end: int) -> bool:
-        """Whether a line of the heredoc's body starts with its marker and holds ``${`` or ``%{``
-        (``EOT${x}``, under ``<<EOT``)."""
-        marker = self.data[opening.start_byte : opening.end_byte]
-        body = self.data[start:end]
-        if marker not in body or (b"${" not in body and b"%{" not in body):
-            return False
-        for line in body.split(b"\n"):
-            if line.lstrip(b" \t").startswith(marker) and (b"${" in line or b"%{" in line):
-                return True
-        return False
 
     def template(self, tokens: list[_Token], pos: Pos, flush: bool) -> Expr:
         _strip_markers(tokens)
@@ -965,6 +974,8 @@ class _Converter:
         """Literal text as tokens; returns whether what follows starts a line."""
         raw = self.data[start:end]
         if quoted:
+            if b'"' in raw:
+                self.check_no_closing_quote(raw, start)
             tokens.append(["text", self.string_text(raw, start), line_start])
             return False
         lines = _decode(raw).split("\n")
@@ -980,6 +991,17 @@ class _Converter:
             tokens.append(["text", text, line_start])
             line_start = not last
         return line_start
+
+    def check_no_closing_quote(self, raw: bytes, offset: int) -> None:
+        """An unescaped quote ends a quoted string in HCL; tree-sitter-hcl reads one inside a
+        template directive as text (``"%{ if a }"b%{ endif }"``)."""
+        for match in _QUOTE_OR_ESCAPE.finditer(raw):
+            if match.group(0) == b'"':
+                raise self.error(
+                    offset + match.start(),
+                    "Unexpected end of template: this quote ends the string before the %{end...} "
+                    "of its template directive",
+                )
 
     def interpolation(self, node: Node) -> Expr:
         """The expression of an interpolation, or of an ``%{if}`` or ``%{for}`` directive."""
