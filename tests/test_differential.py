@@ -170,7 +170,10 @@ SYNTAX_CASES = {
     "exponent_then_fraction": "x = 1e3.1\n",
     "keyword_as_function_name": "x = true(1)\n",
     "heredoc_line_starting_with_its_marker": "x = <<EOT\nEOT${a}\nEOT\n",
+    "heredoc_line_starting_with_its_marker_and_escape": "x = <<EOT\nEOT$${//\nEOT\n",
     "heredoc_line_starting_with_its_marker_bad_directive": 'x = <<EOT\nEOT%{"s"}\nEOT\n',
+    "heredoc_marker_then_tab_closes_it": "x = <<EOT\nEOT\t\nEOT\n",
+    "quote_inside_a_directive": 'x = "%{ if a }"b%{ endif }"\n',
 }
 # Where dynlint's parser and Terraform disagree on whether a text parses (none known).
 KNOWN_SYNTAX_DIFFERENCES: set[str] = set()
