@@ -1,13 +1,14 @@
-"""Parser throughput on the corpus: python-hcl2 (whole, and its stages) against tree-sitter-hcl.
+"""Parser throughput on the corpus: dynlint's parser layer against tree-sitter-hcl alone.
 
 Measures, in one process, files per second for:
-- python-hcl2 ``parses`` (lark parse plus its transform pass), as dynlint uses it;
-- python-hcl2 ``parses_to_tree`` (the raw lark tree, no transform pass);
-- dynlint's parser layer (python-hcl2 plus the conversion to dynlint's syntax tree);
+- dynlint's parser layer (tree-sitter-hcl plus the checks and the conversion to dynlint's syntax
+  tree), as a cold run uses it;
 - tree-sitter with tree-sitter-hcl: parse, and parse plus a walk that visits every node and
-  reads its text and position (a lower bound for a converter), when the packages are installed.
+  reads its text and position (what any converter pays at least);
+- python-hcl2 ``parses`` and ``parses_to_tree`` (the raw lark tree), the parser dynlint used
+  before, when it is installed (``pip install python-hcl2``): it is no dependency of dynlint.
 
-Usage: python bench/parsers.py CORPUS_DIR   (tree-sitter: pip install tree-sitter tree-sitter-hcl)
+Usage: python bench/parsers.py CORPUS_DIR
 """
 
 from __future__ import annotations
@@ -32,32 +33,24 @@ def rate(name: str, files: list[tuple[str, str]], parse: Callable[[str, str], ob
         except Exception:
             failures += 1
     seconds = time.perf_counter() - start
-    print(f"{name:<44} {len(files) / seconds:8.0f} files/s  ({seconds:.2f} s, {failures} failed)")
+    print(f"{name:<48} {len(files) / seconds:8.0f} files/s  ({seconds:.2f} s, {failures} failed)")
 
 
 def main() -> None:
     files = files_of(Path(sys.argv[1]))
     print(f"{len(files)} files, {sum(len(t) for _, t in files) / 1e6:.2f} MB")
-    try:
-        import hcl2
+    from dynlint.parser import parse_source
 
-        hcl2.parses("x = 1\n")
-        rate("python-hcl2 parses (lark + transform)", files, lambda t, _: hcl2.parses(t))
-        rate("python-hcl2 parses_to_tree (lark only)", files, lambda t, _: hcl2.parses_to_tree(t))
-    except ImportError:
-        print("python-hcl2 not installed")
-    try:
-        from dynlint.parser import parse_source
+    parse_source("x = 1\n", "warm-up.tf")  # loads tree-sitter once, as the first file of a run does
+    rate("dynlint parser layer (tree-sitter-hcl + convert)", files, parse_source)
+    measure_tree_sitter(files)
+    measure_python_hcl2(files)
 
-        rate("dynlint parser layer (python-hcl2 + convert)", files, parse_source)
-    except ImportError:
-        print("dynlint not importable here")
-    try:
-        import tree_sitter
-        import tree_sitter_hcl
-    except ImportError:
-        print("tree-sitter / tree-sitter-hcl not installed")
-        return
+
+def measure_tree_sitter(files: list[tuple[str, str]]) -> None:
+    import tree_sitter
+    import tree_sitter_hcl
+
     parser = tree_sitter.Parser(tree_sitter.Language(tree_sitter_hcl.language()))
     rate("tree-sitter-hcl parse", files, lambda t, _: parser.parse(t.encode()))
 
@@ -82,6 +75,17 @@ def main() -> None:
                 return count
 
     rate("tree-sitter-hcl parse + walk every node", files, parse_and_walk)
+
+
+def measure_python_hcl2(files: list[tuple[str, str]]) -> None:
+    try:
+        import hcl2
+    except ImportError:
+        print("python-hcl2 not installed (the parser dynlint used before; optional here)")
+        return
+    hcl2.parses("x = 1\n")
+    rate("python-hcl2 parses (lark + transform)", files, lambda t, _: hcl2.parses(t))
+    rate("python-hcl2 parses_to_tree (lark only)", files, lambda t, _: hcl2.parses_to_tree(t))
 
 
 if __name__ == "__main__":

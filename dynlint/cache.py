@@ -33,7 +33,7 @@ _FINGERPRINT = hashlib.sha256(
     json.dumps(
         [
             __version__,
-            "typed-lists-1",
+            "tree-sitter-1",
             sorted((name, [f.name for f in dataclasses.fields(cls)]) for name, cls in _NODE_TYPES.items()),
         ]
     ).encode()

@@ -3,7 +3,7 @@
 Usage: python scripts/benchmark.py [PATH] [--seconds N]
 
 Reports, for the .tf files under PATH (default: fixtures/):
-- parse: files per second through the parser layer alone (python-hcl2 plus conversion);
+- parse: files per second through the parser layer alone (tree-sitter-hcl plus conversion);
 - evaluate: files per second for a whole `scan` (discovery, parsing, evaluation), cold each time;
 - startup: wall time of `dynlint --version` and of `dynlint tables PATH` in a fresh process;
 - checkov: wall time of `checkov -d PATH --framework terraform` measured in the same run, and the

@@ -152,26 +152,6 @@ def test_concurrent_runs_share_the_cache_safely(tmp_path: Path) -> None:
     assert json.loads(again.stdout) == json.loads(outputs[0])
 
 
-def test_a_read_only_python_hcl2_gets_a_grammar_cache_of_dynlints_own(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import hcl2.parser
-
-    from dynlint import parser
-
-    monkeypatch.setenv("DYNLINT_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(hcl2.parser, "PARSER_FILE", tmp_path / "read-only" / ".lark_cache.bin")
-    monkeypatch.setattr(parser.os, "access", lambda path, mode: False)
-    monkeypatch.setattr(parser, "hcl2", None)
-    monkeypatch.setattr(parser, "_parse_tree", None)
-    parsed = parser.parse_text('locals {\n  x = "a"\n}\n', "main.tf")
-    assert (tmp_path / "cache" / "hcl2-grammar.lark-cache").is_file()
-    assert (tmp_path / "cache").stat().st_mode & 0o077 == 0
-    assert parsed.body.blocks[0].body.attributes["x"].expr.value == "a"
-    parser.hcl2 = None  # load again: from the grammar cache this time
-    assert parser.parse_text('locals {\n  x = "a"\n}\n', "main.tf") == parsed
-
-
 def test_the_default_cache_dir_is_the_users_cache_dir(monkeypatch: pytest.MonkeyPatch) -> None:
     from platformdirs import user_cache_dir
 
