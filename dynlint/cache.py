@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from dynlint import __version__, syntax
-from dynlint.cache_dir import cache_dir, private_dir, touch, write_atomically  # noqa: F401 (used by callers)
+from dynlint.cache_dir import cache_dir, touch, write_atomically
 
 _NODE_TYPES: dict[str, type] = {
     cls.__name__: cls

@@ -25,19 +25,6 @@ def cache_dir() -> Path:
     return Path(user_cache_dir("dynlint", appauthor=False))
 
 
-def private_dir(directory: Path) -> Path | None:
-    """``directory``, created if need be, when it belongs to this user and no one else can write
-    to it; else None. Only such a directory may hold what a library loads with pickle (lark's
-    compiled grammar)."""
-    try:
-        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        info = directory.stat()
-    except OSError:
-        return None
-    owned = not hasattr(os, "getuid") or info.st_uid == os.getuid()
-    return directory if owned and not info.st_mode & 0o022 else None
-
-
 def write_atomically(path: Path, text: str) -> None:
     """Write ``text`` to a temporary file beside ``path`` and rename it into place, so that a
     concurrent reader sees the old entry or the new one, never half of one; failures are silent."""

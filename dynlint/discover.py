@@ -146,13 +146,10 @@ def _checked_facts(data: Any) -> dict[str, Any]:
 
 
 def discover(scan_dir: Path, tree: SourceTree, facts: ModuleFacts | None = None) -> Discovery:
-    """The root modules under ``scan_dir``. Without ``facts`` the relevant files are parsed ahead
-    (the evaluation needs them); with ``facts`` (roots alone are wanted) only what they need."""
+    """The root modules under ``scan_dir``, finding module calls and declared variables through
+    ``facts`` (by default: parsing the files through ``tree``, which keeps them)."""
     module_texts, var_dirs = _walk(scan_dir, tree)
-    if facts is None:
-        relevant = [d for d, text in module_texts.items() if _RELEVANT_PATTERN.search(text)]
-        tree.prefetch([path for directory in relevant for path in configuration_files(directory)])
-        facts = ModuleFacts(tree)
+    facts = facts or ModuleFacts(tree)
     called: set[Path] = set()
     for directory, text in module_texts.items():
         if _CALL_PATTERN.search(text):

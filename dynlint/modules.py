@@ -241,34 +241,6 @@ class SourceTree:
             self.cache.put(key, parsed)
         return parsed
 
-    def prefetch(self, paths: list[Path]) -> None:
-        """Parse ``paths`` ahead of need, in parallel when many miss the cache (a cold run)."""
-        from dynlint.parallel import MIN_FILES, parse_many
-
-        jobs: list[tuple[Path, str, str]] = []
-        for path in sorted(Path(os.path.abspath(p)) for p in paths):
-            if path in self._files:
-                continue
-            text = self.read(path)
-            if text is None:
-                self._files[path] = None
-                continue
-            display = self.display(path)
-            cached = self.cache.get(ParseCache.key(display, text), display) if self.cache else None
-            if cached is not None:
-                self._files[path] = self._checked(cached)
-            else:
-                jobs.append((path, display, text))
-        if len(jobs) < MIN_FILES:
-            return  # parsed on demand, in the usual order
-        results = parse_many([(display, text) for _, display, text in jobs], self.cache)
-        for (path, _, _), result in zip(jobs, results, strict=True):
-            if isinstance(result, InputFileError):
-                self._record(result)
-                self._files[path] = None
-            else:
-                self._files[path] = self._checked(result)
-
     def _record(self, error: InputFileError) -> None:
         self._error(Pos(error.file, error.line, error.column), error.reason)
 

@@ -424,7 +424,9 @@ def test_a_fifo_as_the_config_file_is_an_error_not_a_hang(tmp_path: Path) -> Non
     ("variable_type", "accepted"),
     [("list(string)", False), ("set(string)", True), ("any", False)],
 )
-def test_for_each_over_a_variable_follows_its_type(tmp_path: Path, variable_type: str, accepted: bool) -> None:
+def test_for_each_over_a_variable_follows_its_type(
+    tmp_path: Path, variable_type: str, accepted: bool
+) -> None:
     """As `terraform plan` says: a list (or tuple) is rejected, a set of strings accepted."""
     (tmp_path / "variables.tf").write_text(
         f'variable "names" {{\n  type    = {variable_type}\n  default = ["a", "b"]\n}}\n'

@@ -155,7 +155,7 @@ def test_concurrent_runs_share_the_cache_safely(tmp_path: Path) -> None:
 def test_the_default_cache_dir_is_the_users_cache_dir(monkeypatch: pytest.MonkeyPatch) -> None:
     from platformdirs import user_cache_dir
 
-    from dynlint.cache import cache_dir
+    from dynlint.cache_dir import cache_dir
 
     monkeypatch.delenv("DYNLINT_CACHE_DIR", raising=False)
     assert cache_dir() == Path(user_cache_dir("dynlint", appauthor=False))
