@@ -13,7 +13,8 @@ Measures, each the median of ``--runs`` fresh processes, alternating the two too
 - one directory, edited: the same after a line is added to one of its files (the cache holds
   everything else), as a pre-commit run sees it;
 - pre-commit, edited: ``check --changed-files FILE`` run from the corpus top after that edit,
-  as the pre-commit hook runs it; Checkov gets ``-f FILE``;
+  as the pre-commit hook runs it, the hook having run once before (the commit before);
+  Checkov gets ``-f FILE``;
 - ``--version``: start-up alone;
 - peak memory: the largest resident set of any corpus run (``wait4``'s ``ru_maxrss``).
 
@@ -140,8 +141,10 @@ def main() -> None:
         record(results["small"]["dynlint"], small, env)
         edit(edited)
         record(results["edited"]["dynlint"], [*dynlint, str(corpus / SMALL_DIR), "--format", "json"], env)
-        edit(edited)
         hook = [*dynlint, "--changed-files", str(EDITED_FILE), "--format", "json"]
+        edit(edited)
+        timed(hook, env, cwd=corpus)  # the commit before: the hook has run in this checkout
+        edit(edited)
         record(results["hook"]["dynlint"], hook, env, cwd=corpus)
         record(results["version"]["dynlint"], [args.dynlint, "--version"], env)
         if run_checkov:
