@@ -153,9 +153,13 @@ def _probe(path: Path | str) -> str:
 def resolve(path: Path | str) -> Path:
     """``path`` with every link resolved (as ``Path.resolve``), noting where the links led."""
     key = os.path.abspath(path)
-    found = os.path.realpath(key)
     recorder = _active.get()
-    if recorder is not None:
+    if recorder is None:
+        return Path(os.path.realpath(key))
+    # Within one recording a path resolves as it did at its first look (that is what is kept).
+    found = recorder.looks.get(("real", key))
+    if found is None:
+        found = os.path.realpath(key)
         recorder.note("real", key, found)
     return Path(found)
 
