@@ -8,7 +8,10 @@ Usage (from the repository root, dynlint installed in .venv, Checkov in bench/.v
 Measures, each the median of ``--runs`` fresh processes, alternating the two tools:
 
 - corpus, cold: the whole corpus with an empty dynlint cache (``--no-cache`` where supported);
-- corpus, warm: the whole corpus again, the cache filled by the run before;
+- corpus, warm: the whole corpus again, the cache filled by the run before (nothing changed,
+  so dynlint replays the report it kept);
+- corpus, a file edited: the whole corpus after a line is added to one file, the cache holding
+  everything else (Checkov's figure is its corpus run: it has no cache to miss);
 - one directory: one small root module, warm (its second run: nothing changed since the first);
 - one directory, edited: the same after a line is added to one of its files (the cache holds
   everything else), as a pre-commit run sees it;
@@ -17,6 +20,11 @@ Measures, each the median of ``--runs`` fresh processes, alternating the two too
   Checkov gets ``-f FILE``;
 - ``--version``: start-up alone;
 - peak memory: the largest resident set of any corpus run (``wait4``'s ``ru_maxrss``).
+
+Both tools run with Python free to write bytecode (``PYTHONDONTWRITEBYTECODE`` removed): pip
+compiles an installed package's bytecode, but this benchmark runs dynlint from its editable
+install, whose modules would otherwise be compiled from source on every run where that variable
+is set.
 
 Checkov runs as ``checkov -d DIR --framework terraform --quiet --compact -o json``; it has no
 cache of its own for local Terraform, so its cold and warm runs are the same command. Not a
@@ -115,14 +123,15 @@ def main() -> None:
     command = lint_command(args.dynlint)
     no_cache = supports_no_cache(args.dynlint, command)
     cache_dir = work / "cache"
-    env = {**os.environ, "DYNLINT_CACHE_DIR": str(cache_dir)}
+    bytecode = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env = {**bytecode, "DYNLINT_CACHE_DIR": str(cache_dir)}
     dynlint = [args.dynlint, command]
     checkov = [args.checkov, "--framework", "terraform", "--quiet", "--compact", "-o", "json", "-d"]
     run_checkov = not args.skip_checkov and Path(args.checkov).exists()
 
     results: dict[str, dict[str, Sample]] = {
         name: {"dynlint": Sample(), "checkov": Sample()}
-        for name in ("cold", "warm", "small", "edited", "hook", "version")
+        for name in ("cold", "warm", "corpus_edited", "small", "edited", "hook", "version")
     }
     edited = corpus / EDITED_FILE
     original = edited.read_text()
@@ -136,6 +145,8 @@ def main() -> None:
             values.pop()
         results["warm"]["dynlint"].peak_mb.pop()
         record(results["warm"]["dynlint"], [*dynlint, str(corpus), "--format", "json"], env)
+        edit(edited)
+        record(results["corpus_edited"]["dynlint"], [*dynlint, str(corpus), "--format", "json"], env)
         small = [*dynlint, str(corpus / SMALL_DIR), "--format", "json"]
         timed(small, env)  # fills the cache for this directory, as the run before a commit would
         record(results["small"]["dynlint"], small, env)
@@ -148,12 +159,14 @@ def main() -> None:
         record(results["hook"]["dynlint"], hook, env, cwd=corpus)
         record(results["version"]["dynlint"], [args.dynlint, "--version"], env)
         if run_checkov:
-            record(results["cold"]["checkov"], [*checkov, str(corpus)])
-            record(results["warm"]["checkov"], [*checkov, str(corpus)])
-            record(results["small"]["checkov"], [*checkov, str(corpus / SMALL_DIR)])
-            record(results["edited"]["checkov"], [*checkov, str(corpus / SMALL_DIR)])
-            record(results["hook"]["checkov"], [*checkov[:-1], "-f", str(EDITED_FILE)], cwd=corpus)
-            record(results["version"]["checkov"], [args.checkov, "--version"])
+            record(results["cold"]["checkov"], [*checkov, str(corpus)], bytecode)
+            record(results["warm"]["checkov"], [*checkov, str(corpus)], bytecode)
+            results["corpus_edited"]["checkov"] = results["warm"]["checkov"]
+            record(results["small"]["checkov"], [*checkov, str(corpus / SMALL_DIR)], bytecode)
+            record(results["edited"]["checkov"], [*checkov, str(corpus / SMALL_DIR)], bytecode)
+            checkov_hook = [*checkov[:-1], "-f", str(EDITED_FILE)]
+            record(results["hook"]["checkov"], checkov_hook, bytecode, cwd=corpus)
+            record(results["version"]["checkov"], [args.checkov, "--version"], bytecode)
     edited.write_text(original)
     report(results, command, no_cache, corpus, args.runs, run_checkov)
     shutil.rmtree(work, ignore_errors=True)
@@ -168,6 +181,7 @@ def edit(path: Path) -> None:
 LABELS = {
     "cold": "corpus, cold (no cache)",
     "warm": "corpus, warm (second run)",
+    "corpus_edited": "corpus, a file edited",
     "small": f"one directory ({SMALL_DIR.as_posix()})",
     "edited": "one directory, a file of it edited",
     "hook": f"pre-commit: --changed-files {EDITED_FILE.as_posix()}, edited",

@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from dynlint import __version__
+from dynlint import __version__, observe
 from dynlint.findings import Finding
 
 BASELINE_VERSION = 1
@@ -90,6 +90,7 @@ def write_baseline(path: Path, findings: Iterable[Finding]) -> Baseline:
 
 
 def load_baseline(path: Path) -> Baseline:
+    observe.note_file(path)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
@@ -142,10 +143,10 @@ def scope_of(rule_ids: Iterable[str], scanned: Iterable[Path], cwd: Path) -> Cal
     with fewer rules selected.
     """
     rules = set(rule_ids)
-    folders = [(p if p.is_dir() else p.parent).resolve() for p in scanned]
+    folders = [observe.resolve(p if observe.is_dir(p) else p.parent) for p in scanned]
 
     def in_scope(entry: BaselineEntry) -> bool:
-        root = (cwd / entry.root).resolve()
+        root = observe.resolve(cwd / entry.root)
         return entry.rule_id in rules and any(root == f or f in root.parents for f in folders)
 
     return in_scope

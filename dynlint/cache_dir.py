@@ -1,9 +1,10 @@
 """Where dynlint keeps its caches, and how an entry is written so no reader sees half of it.
 
 The directory is ``$DYNLINT_CACHE_DIR`` when set, else the platform's user cache directory
-(``~/.cache/dynlint`` on Linux). The parse cache (:mod:`dynlint.cache`) and the answers cache
-(:mod:`dynlint.memo`) live below it, each in its own folder. An entry is touched when used;
-once a day a run removes the folders of other dynlint versions and entries unused for 30 days.
+(``~/.cache/dynlint`` on Linux). The parse cache (:mod:`dynlint.cache`), the answers cache
+(:mod:`dynlint.memo`) and the kept reports (:mod:`dynlint.replay`) live below it, each in its
+own folder. An entry is touched when used; once a day a run removes the folders of other
+dynlint versions and entries unused for 30 days.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ def write_atomically(path: Path, text: str) -> None:
 
 
 MAX_AGE_DAYS = 30
-CACHE_FOLDERS = ("parsed-", "answers")
+CACHE_FOLDERS = ("parsed-", "answers", "reports")
 _PRUNE_MARKER = ".last-pruned"
 
 

@@ -72,11 +72,11 @@ class ChangeSet:
 
     def _call_target(self, directory: Path, name: str) -> Path | None:
         tree = self.tree or SourceTree(self.cwd)
-        if not directory.is_dir():
+        if not observe.is_dir(directory):
             return None
         call = tree.module(directory).calls.get(name)
         source = literal_source(call) if call is not None else None
-        return (directory / source).resolve() if source and is_local_source(source) else None
+        return observe.resolve(directory / source) if source and is_local_source(source) else None
 
     def _touches_var_file(self, var_file: str) -> bool:
         if var_file.endswith("/"):
@@ -85,7 +85,7 @@ class ChangeSet:
         return self._resolve(var_file) in self.var_files
 
     def _resolve(self, path: str) -> Path:
-        return (self.cwd / path).resolve()
+        return observe.resolve(self.cwd / path)
 
 
 def changed_set(paths: Iterable[Path], cwd: Path | None = None, cache: bool = False) -> ChangeSet:
@@ -95,8 +95,8 @@ def changed_set(paths: Iterable[Path], cwd: Path | None = None, cache: bool = Fa
     cwd = (cwd or Path.cwd()).resolve()
     change = ChangeSet(cwd=cwd, tree=SourceTree(cwd, cache=ParseCache() if cache else None))
     for path in paths:
-        resolved = (cwd / path).resolve()
-        if not resolved.is_file():
+        resolved = observe.resolve(cwd / path)
+        if not observe.is_file(resolved):
             continue
         if is_configuration_file(resolved):
             change.files.add(resolved)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from dynlint import observe
 from dynlint.config import Config, ConfigError, find_config, load_config
 from dynlint.engine import EngineSettings, run_policies
 from dynlint.findings import Finding
@@ -58,7 +59,7 @@ def load_rules(extra_dirs: list[Path], cwd: Path) -> tuple[list[Policy], list[Po
     policies, errors = load_directory(builtin_rules_dir(), "rules", builtin=True)
     for directory in extra_dirs:
         display = _display(directory, cwd)
-        if not directory.is_dir():
+        if not observe.is_dir(directory):
             errors.append(PolicyError(display, None, "no such rules directory"))
             continue
         found, failed = load_directory(directory, display)
@@ -96,7 +97,7 @@ def resolve_config(options: CheckOptions, cwd: Path) -> Config:
     path = options.config_file
     if path is None:
         start = options.paths[0] if options.paths else cwd
-        path = find_config(start if start.exists() else cwd)
+        path = find_config(start if observe.exists(start) else cwd)
     try:
         return load_config(path, _display(path, cwd) if path else None)
     except ConfigError as error:
@@ -167,7 +168,7 @@ def _from_top(cwd: Path, relative: str | None, top: Path) -> str:
     if not relative:
         return ""
     try:
-        return (cwd / relative).resolve().relative_to(top).as_posix()
+        return observe.resolve(cwd / relative).relative_to(top).as_posix()
     except (ValueError, OSError):
         return relative
 
@@ -208,7 +209,7 @@ def _comments(findings: list[Finding], inventory: Inventory, cwd: Path) -> list[
     found = []
     for display in files:
         path = cwd / display
-        if path.is_file():
+        if observe.is_file(path):
             found.extend(scan_file(path, display))
     return found
 
@@ -219,6 +220,6 @@ def _policy_diagnostics(errors: list[PolicyError]) -> list[Diagnostic]:
 
 def _display(path: Path, cwd: Path) -> str:
     try:
-        return str(path.resolve().relative_to(cwd))
+        return str(observe.resolve(path).relative_to(cwd))
     except ValueError:
         return str(path)

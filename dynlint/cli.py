@@ -158,10 +158,13 @@ def check(
     ] = False,
 ) -> None:
     """Lint the DynamoDB tables that Terraform code defines."""
+    from dynlint import observe, replay
     from dynlint.check import CheckOptions
     from dynlint.delivery import Delivery, check_report
     from dynlint.scan import ScanOptions, UsageError
 
+    memo = replay.pending()
+    keeping = memo is not None and output is None and write_baseline is None and not no_cache
     try:
         options = CheckOptions(
             paths=paths or [Path(".")],
@@ -176,15 +179,26 @@ def check(
             no_cache=no_cache,
         )
         delivery = Delivery(output_format.value, output, baseline, write_baseline, changed_files)
-        report = check_report(options, delivery)
+        with observe.recording() as recorder:
+            report = check_report(options, delivery)
     except UsageError as error:
         typer.echo(f"dynlint: {error}", err=True)
         raise typer.Exit(EXIT_INPUT_ERROR) from None
-    if output is None:
-        typer.echo(report.text, color=report.colour)
-    for note in report.notes:
-        typer.echo(note, err=True)
+    stdout = "" if output is not None else _printable(report.text, report.colour)
+    stderr = "".join(_printable(note) for note in report.notes)
+    if keeping and memo is not None:
+        replay.keep(memo, recorder, stdout, stderr, report.exit_code)
+    sys.stdout.write(stdout)
+    sys.stdout.flush()
+    sys.stderr.write(stderr)
     raise typer.Exit(report.exit_code)
+
+
+def _printable(text: str, colour: bool = False) -> str:
+    """A line of output; colour codes (dynlint's, or any in the scanned code) only where wanted."""
+    from dynlint.reports.colour import strip_colour
+
+    return f"{text if colour else strip_colour(text)}\n"
 
 
 @app.command("rules")

@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from dynlint import observe
 from dynlint.environments import DEFAULT_ENVIRONMENTS, DEFAULT_PRODUCTION_PATTERN
 from dynlint.inputs import InputFileError, read_text
 from dynlint.model import Severity
@@ -111,15 +112,15 @@ def _selector(value: str) -> str:
 
 def find_config(start: Path) -> Path | None:
     """The nearest ``.dynlint.toml``, or ``pyproject.toml`` with ``[tool.dynlint]``, at or above ``start``."""
-    directory = start.resolve()
-    if directory.is_file():
+    directory = observe.resolve(start)
+    if observe.is_file(directory):
         directory = directory.parent
     for folder in (directory, *directory.parents):
         candidate = folder / CONFIG_FILE
-        if candidate.is_file():
+        if observe.is_file(candidate):
             return candidate
         pyproject = folder / PYPROJECT
-        if pyproject.is_file() and _has_tool_section(pyproject):
+        if observe.is_file(pyproject) and _has_tool_section(pyproject):
             return pyproject
     return None
 
@@ -135,7 +136,7 @@ def load_config(path: Path | None, display: str | None = None) -> Config:
     if path is None:
         return Config()
     shown = display or str(path)
-    if not path.exists():
+    if not observe.exists(path):
         raise ConfigError(f"{shown}: no such file")
     try:
         data: Any = tomllib.loads(read_text(path, shown))
@@ -157,5 +158,5 @@ def load_config(path: Path | None, display: str | None = None) -> Config:
             reason = "unknown key"
         raise ConfigError(f"{shown}: {key}: {reason}") from None
     config.source = shown
-    config.base_dir = path.resolve().parent
+    config.base_dir = observe.resolve(path).parent
     return config

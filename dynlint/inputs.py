@@ -55,7 +55,7 @@ def inside(path: Path, tops: Iterable[Path]) -> bool:
 
 def tree_top(path: Path) -> Path:
     """The git work tree that holds ``path``, or ``path`` itself outside git."""
-    start = path if path.is_dir() else path.parent
+    start = path if observe.is_dir(path) else path.parent
     for candidate in (start, *start.parents):
         if observe.exists(candidate / ".git"):
             return candidate

@@ -1,4 +1,5 @@
-"""The ``dynlint`` executable: answers ``--version`` before importing anything heavy."""
+"""The ``dynlint`` executable: answers ``--version``, and a check that nothing it looked at has
+changed since (:mod:`dynlint.replay`), before importing anything heavy."""
 
 from __future__ import annotations
 
@@ -20,6 +21,14 @@ def main() -> None:
 
         print(f"dynlint {__version__}")
         return
+    from dynlint import replay
+
+    memo = replay.report_memo(sys.argv[1:])
+    if memo is not None:
+        exit_code = replay.replayed(memo)
+        if exit_code is not None:
+            sys.exit(exit_code)
+        replay.keep_next(memo)
     from dynlint.cli import main as cli_main
 
     cli_main()

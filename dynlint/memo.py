@@ -27,9 +27,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from dynlint import __version__, observe
 from dynlint.cache_dir import cache_dir, touch, write_atomically
-from dynlint.model import Diagnostic, Inventory, ModuleCall, ResourceInstance, TraceStep, ValueOrigin
 
 if TYPE_CHECKING:
+    from dynlint.model import Inventory
     from dynlint.scan import ScanOptions
 
 FORMAT = "answers-1"
@@ -52,13 +52,15 @@ def _source_files() -> tuple[Any, ...]:
 class Memo:
     """One kept answer; every failure to read or write it is silent (it is a cache)."""
 
-    def __init__(self, kind: str, request: dict[str, Any], directory: Path | None = None) -> None:
+    def __init__(
+        self, kind: str, request: dict[str, Any], directory: Path | None = None, folder: str = "answers"
+    ) -> None:
         self.request = json.dumps(
             {"kind": kind, "version": __version__, "format": FORMAT, "code": _source_files(), **request},
             sort_keys=True,
         )
         name = hashlib.sha256(self.request.encode("utf-8", "surrogatepass")).hexdigest()
-        self.path = (directory or cache_dir()) / "answers" / f"{name}.json"
+        self.path = (directory or cache_dir()) / folder / f"{name}.json"
 
     def get(self, decode: Callable[[Any], T]) -> T | None:
         """The kept answer through ``decode`` (which raises on anything malformed), or None."""
@@ -108,6 +110,8 @@ def scan_memo(paths: list[Path], options: ScanOptions, cwd: Path) -> Memo:
 
 
 def encode_inventory(inventory: Inventory) -> dict[str, Any]:
+    from dynlint.model import ResourceInstance, ValueOrigin
+
     files: dict[str, int] = {}
     origins: dict[str, int] = {}
 
@@ -137,6 +141,8 @@ def encode_inventory(inventory: Inventory) -> dict[str, Any]:
 
 def decode_inventory(data: dict[str, Any]) -> Inventory:
     """The inventory :func:`encode_inventory` wrote; anything else raises."""
+    from dynlint.model import Diagnostic, Inventory, ModuleCall, ResourceInstance, TraceStep, ValueOrigin
+
     files = data["files"]
     if not all(isinstance(f, str) for f in files):
         raise TypeError("files")

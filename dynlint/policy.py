@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from dynlint import observe
 from dynlint.inputs import InputFileError, read_text
 from dynlint.model import Severity
 
@@ -255,7 +256,7 @@ def _line_of(text: str, loc: tuple[Any, ...] | list[Any]) -> int | None:
 def builtin_rules_dir() -> Path:
     """``rules/`` at the top of a checkout, or inside the installed package."""
     packaged = Path(__file__).parent / "rules"
-    if packaged.is_dir():
+    if observe.is_dir(packaged):
         return packaged
     return Path(__file__).resolve().parent.parent / "rules"
 
@@ -266,7 +267,11 @@ def load_directory(
     """Every ``*.toml`` policy of a directory, in name order, and the files that failed."""
     policies: list[Policy] = []
     errors: list[PolicyError] = []
-    for path in sorted(directory.glob("*.toml")):
+    try:
+        names = [name for name, _ in observe.list_dir(directory) if name.endswith(".toml")]
+    except OSError:
+        names = []
+    for path in (directory / name for name in names):
         try:
             policies.append(load_policy(path, f"{display.rstrip('/')}/{path.name}", builtin))
         except PolicyError as error:

@@ -53,7 +53,7 @@ def scan(paths: list[Path], options: ScanOptions, cwd: Path | None = None) -> In
     """Evaluate every DynamoDB-related resource that ``paths`` define."""
     cwd = (cwd or Path.cwd()).resolve()
     for path in paths:
-        if not path.exists():
+        if not observe.exists(path):
             raise UsageError(f"{path}: no such file or directory")
     if not options.cache:
         return _evaluate(paths, options, cwd)
@@ -74,7 +74,7 @@ def _prune() -> None:
     from dynlint.cache import ParseCache
     from dynlint.cache_dir import cache_dir, prune
 
-    prune(cache_dir(), {ParseCache().directory.name, "answers"})
+    prune(cache_dir(), {ParseCache().directory.name, "answers", "reports"})
 
 
 def _evaluate(paths: list[Path], options: ScanOptions, cwd: Path) -> Inventory:

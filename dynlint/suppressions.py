@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from dynlint import observe
 from dynlint.config import AddressSuppression
 from dynlint.findings import Finding
 from dynlint.model import ModuleCall, ResourceInstance
@@ -76,6 +77,7 @@ def parse_comment(text: str, file: str, line: int, target_line: int) -> Suppress
 
 def scan_file(path: Path, display: str) -> list[Suppression]:
     """Every suppression comment of one file, each with the line it applies to."""
+    observe.note_file(path)
     try:
         lines = path.read_text(encoding="utf-8-sig", errors="replace").splitlines()
     except OSError:

@@ -7,7 +7,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from dynlint import __version__
+from dynlint import __version__, observe
 from dynlint.check import CheckResult
 from dynlint.findings import Finding
 from dynlint.reports.tables import describe_diagnostic
@@ -123,6 +123,7 @@ class _SourceLines:
 
     def line(self, file: str, number: int) -> str | None:
         if file not in self.files:
+            observe.note_file(self.cwd / file)
             try:
                 self.files[file] = (
                     (self.cwd / file).read_text(encoding="utf-8-sig", errors="replace").splitlines()

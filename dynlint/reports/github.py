@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from dynlint import observe
 from dynlint.findings import Finding
 from dynlint.inputs import tree_top
 from dynlint.model import Diagnostic
@@ -38,7 +39,7 @@ class Paths:
     """Paths relative to the current directory, as paths relative to the work tree."""
 
     def __init__(self, cwd: Path, top: Path) -> None:
-        self.cwd, self.top = cwd.resolve(), top.resolve()
+        self.cwd, self.top = observe.resolve(cwd), observe.resolve(top)
 
     def __call__(self, path: str) -> str:
         if self.cwd == self.top or os.path.isabs(path):

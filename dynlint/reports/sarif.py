@@ -18,7 +18,7 @@ from urllib.parse import quote
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
-from dynlint import __version__
+from dynlint import __version__, observe
 from dynlint.findings import Finding
 from dynlint.inputs import tree_top
 from dynlint.model import Diagnostic, TraceStep
@@ -141,11 +141,11 @@ class Locator:
     """Turns dynlint's paths (relative to the current directory) into SARIF artifact locations."""
 
     def __init__(self, cwd: Path, srcroot: Path) -> None:
-        self.cwd = cwd.resolve()
-        self.srcroot = srcroot.resolve()
+        self.cwd = observe.resolve(cwd)
+        self.srcroot = observe.resolve(srcroot)
 
     def artifact(self, path: str) -> ArtifactLocation:
-        absolute = (self.cwd / path).resolve()
+        absolute = observe.resolve(self.cwd / path)
         try:
             relative = absolute.relative_to(self.srcroot)
         except ValueError:
