@@ -108,12 +108,12 @@ class CachedModuleFacts(ModuleFacts):
     def _kept(self, directory: Path) -> dict[str, Any]:
         from dynlint.memo import Memo
 
-        memo = Memo("module-facts", {"dir": str(directory), "cwd": str(self.tree.cwd)})
+        memo = Memo("module-facts", {"dir": str(directory), "cwd": str(self.tree.cwd)}, shared=True)
         found = memo.get(_checked_facts)
         if found is None:
             with observe.recording() as recorder:
                 found = self._read(directory)
-            memo.put(recorder, found)
+            memo.put(recorder, found, found)
         return found
 
     def _read(self, directory: Path) -> dict[str, Any]:
@@ -148,39 +148,81 @@ def _checked_facts(data: Any) -> dict[str, Any]:
 def discover(scan_dir: Path, tree: SourceTree, facts: ModuleFacts | None = None) -> Discovery:
     """The root modules under ``scan_dir``, finding module calls and declared variables through
     ``facts`` (by default: parsing the files through ``tree``, which keeps them)."""
-    module_texts, var_dirs = _walk(scan_dir, tree)
+    modules, var_dirs = _walk(scan_dir, tree)
     facts = facts or ModuleFacts(tree)
     called: set[Path] = set()
-    for directory, text in module_texts.items():
-        if _CALL_PATTERN.search(text):
+    for directory, text in modules.items():
+        if text.calls:
             # A module that calls itself is still a root: the evaluator reports the cycle.
             called.update(t for t in local_call_targets(directory, facts) if t != directory)
     roots = [
         Root(directory)
-        for directory, text in sorted(module_texts.items())
-        if directory not in called and _RELEVANT_PATTERN.search(text)
+        for directory, text in sorted(modules.items())
+        if directory not in called and text.relevant
     ]
-    _attach_var_files(roots, set(module_texts), var_dirs, scan_dir, facts)
-    files = sum(text.count("\x00FILE") for text in module_texts.values())
+    _attach_var_files(roots, set(modules), var_dirs, scan_dir, facts)
+    files = sum(text.files for text in modules.values())
     return Discovery(roots=roots, configuration_files=files)
 
 
-def _walk(scan_dir: Path, tree: SourceTree) -> tuple[dict[Path, str], dict[Path, list[Path]]]:
-    """Module directories with their files' text joined, and var files by directory."""
-    module_texts: dict[Path, str] = {}
+@dataclass(frozen=True)
+class ModuleText:
+    """What a module directory's text says before anything is parsed."""
+
+    files: int
+    calls: bool  # it may call a module
+    relevant: bool  # it may define a DynamoDB-related resource or call a module
+
+    @classmethod
+    def of(cls, texts: list[str]) -> ModuleText:
+        return cls(
+            len(texts),
+            any(_CALL_PATTERN.search(t) for t in texts),
+            any(_RELEVANT_PATTERN.search(t) for t in texts),
+        )
+
+
+def _walk(scan_dir: Path, tree: SourceTree) -> tuple[dict[Path, ModuleText], dict[Path, list[Path]]]:
+    """Module directories with what their text says, and var files by directory."""
+    modules: dict[Path, ModuleText] = {}
     var_dirs: dict[Path, list[Path]] = {}
     for current, filenames in observe.walk(scan_dir, _skipped):
         directory = observe.resolve(current)
-        texts = []
-        for name in filenames:
-            path = directory / name
-            if is_configuration_file(path):
-                texts.append("\x00FILE\n" + (tree.read(path) or ""))
-            elif is_var_file(path):
-                var_dirs.setdefault(directory, []).append(path)
-        if texts:
-            module_texts[directory] = "".join(texts)
-    return module_texts, var_dirs
+        configuration = [directory / name for name in filenames if is_configuration_file(directory / name)]
+        var_files = [directory / name for name in filenames if is_var_file(directory / name)]
+        if var_files:
+            var_dirs[directory] = var_files
+        if configuration:
+            modules[directory] = _module_text(directory, configuration, tree)
+    return modules, var_dirs
+
+
+def _module_text(directory: Path, paths: list[Path], tree: SourceTree) -> ModuleText:
+    """Read through ``tree``; with the cache on, kept per directory while its files are unchanged
+    (a directory with a file that cannot be read is not kept: the read reports why)."""
+    if tree.cache is None:
+        return ModuleText.of([tree.read(p) or "" for p in paths])
+    from dynlint.memo import Memo
+
+    tops = None if tree.tops is None else [str(t) for t in tree.tops]
+    request = {"dir": str(directory), "files": [p.name for p in paths], "tops": tops}
+    memo = Memo("module-text", request, shared=True)
+    found = memo.get(_checked_text)
+    if found is not None:
+        return found
+    with observe.recording() as recorder:
+        texts = [tree.read(p) for p in paths]
+    found = ModuleText.of([t or "" for t in texts])
+    if all(t is not None for t in texts):
+        memo.put(recorder, [found.files, found.calls, found.relevant], found)
+    return found
+
+
+def _checked_text(data: Any) -> ModuleText:
+    files, calls, relevant = data
+    if not isinstance(files, int) or not isinstance(calls, bool) or not isinstance(relevant, bool):
+        raise TypeError("module text")
+    return ModuleText(files, calls, relevant)
 
 
 def _skipped(name: str) -> bool:

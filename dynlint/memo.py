@@ -37,8 +37,8 @@ T = TypeVar("T")
 
 
 @functools.cache
-def _source_files() -> tuple[Any, ...]:
-    """The size and modification time of each of dynlint's own files (taken once a run)."""
+def _code() -> str:
+    """A digest of the size and modification time of each of dynlint's own files (once a run)."""
     package = Path(__file__).resolve().parent
     found: list[Any] = []
     for directory, _, names in sorted(os.walk(package)):
@@ -46,24 +46,40 @@ def _source_files() -> tuple[Any, ...]:
             info = os.stat(os.path.join(directory, name))
             relative = os.path.relpath(os.path.join(directory, name), package)
             found.append([relative, info.st_size, info.st_mtime_ns])
-    return tuple(found)
+    return hashlib.sha256(json.dumps(found).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class Memo:
-    """One kept answer; every failure to read or write it is silent (it is a cache)."""
+    """One kept answer; every failure to read or write it is silent (it is a cache).
+
+    A ``shared`` answer, one its callers only read, is also kept for the rest of the run being
+    recorded (:func:`dynlint.observe.run_answers`): asked again in the same run, it is given
+    without reading or checking the entry again, its looks added to the recording as before.
+    """
 
     def __init__(
-        self, kind: str, request: dict[str, Any], directory: Path | None = None, folder: str = "answers"
+        self,
+        kind: str,
+        request: dict[str, Any],
+        directory: Path | None = None,
+        folder: str = "answers",
+        shared: bool = False,
     ) -> None:
         self.request = json.dumps(
-            {"kind": kind, "version": __version__, "format": FORMAT, "code": _source_files(), **request},
+            {"kind": kind, "version": __version__, "format": FORMAT, "code": _code(), **request},
             sort_keys=True,
         )
         name = hashlib.sha256(self.request.encode("utf-8", "surrogatepass")).hexdigest()
         self.path = (directory or cache_dir()) / folder / f"{name}.json"
+        self.shared = shared
 
     def get(self, decode: Callable[[Any], T]) -> T | None:
         """The kept answer through ``decode`` (which raises on anything malformed), or None."""
+        answers = observe.run_answers() if self.shared else None
+        if answers is not None and self.path in answers:
+            looks, answer = answers[self.path]
+            observe.replay(looks)
+            return answer
         try:
             with open(self.path, encoding="utf-8") as handle:
                 entry = json.load(handle)
@@ -72,14 +88,22 @@ class Memo:
             answer = decode(entry["answer"])
             observe.replay(entry["looks"])
             touch(self.path)
-            return answer
         except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
             return None  # absent, damaged or foreign: compute it again
+        if answers is not None:
+            answers[self.path] = (entry["looks"], answer)
+        return answer
 
-    def put(self, recorder: observe.Recorder, answer: Any) -> None:
+    def put(self, recorder: observe.Recorder, answer: Any, decoded: Any = None) -> None:
+        """Keep ``answer`` (JSON) with the looks of ``recorder``; a shared memo also keeps
+        ``decoded`` (what :meth:`get` would give) for the rest of the run."""
         if not recorder.reusable():
             return
-        entry = {"request": self.request, "looks": observe.recorded_looks(recorder), "answer": answer}
+        looks = observe.recorded_looks(recorder)
+        answers = observe.run_answers() if self.shared else None
+        if answers is not None and decoded is not None:
+            answers[self.path] = (looks, decoded)
+        entry = {"request": self.request, "looks": looks, "answer": answer}
         try:
             text = json.dumps(entry, separators=(",", ":"), allow_nan=False)
         except (ValueError, TypeError, RecursionError):

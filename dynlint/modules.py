@@ -185,6 +185,7 @@ class SourceTree:
         self._texts: dict[Path, str | None] = {}
         self._files: dict[Path, File | None] = {}
         self._modules: dict[Path, ModuleSource] = {}
+        self._module_paths: dict[Path, list[Path]] = {}
         self._problems: dict[Path, list[Problem]] = {}
 
 
@@ -208,6 +209,8 @@ class SourceTree:
             except InputFileError as error:
                 self._texts[path] = None
                 self._record(error)
+        else:
+            observe.again("file", path)  # a recording begun since the read depends on it too
         return self._texts[path]
 
     def parse(self, path: Path, anywhere: bool = False) -> File | None:
@@ -217,6 +220,8 @@ class SourceTree:
             text = self.read(path, anywhere)
             parsed = None if text is None else self._parse_text(text, self.display(path))
             self._files[path] = self._checked(parsed)
+        else:
+            observe.again("file", path)
         return self._files[path]
 
     def _checked(self, parsed: File | None) -> File | None:
@@ -258,7 +263,7 @@ class SourceTree:
         found = self._modules.get(directory)
         if found is None:
             found = ModuleSource(directory, self.display(directory))
-            paths = configuration_files(directory)
+            paths = self._module_paths[directory] = configuration_files(directory)
             for path in [p for p in paths if not is_override_file(p)]:
                 parsed = self.parse(path)
                 if parsed is not None:
@@ -271,4 +276,8 @@ class SourceTree:
             self._problems[directory] = configuration_problems(found)
             for problem in self._problems[directory]:
                 self._error(problem.pos, problem.message)
+        else:
+            observe.again("list", directory)
+            for path in self._module_paths[directory]:
+                observe.again("file", path)
         return found

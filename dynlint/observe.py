@@ -27,18 +27,32 @@ from typing import Any
 RACY_SECONDS = 1.0
 
 Look = tuple[str, str]  # (kind of look, absolute path)
+_UNSEEN = object()
 
 
 class Recorder:
     """The looks of one scan, each with the signature it saw."""
 
-    def __init__(self) -> None:
+    def __init__(self, parent: Recorder | None = None) -> None:
         self.looks: dict[Look, Any] = {}
         self.repeatable = True
         self.newest_change = 0.0
+        self.parent = parent
+        # Kept answers already taken in this run (:mod:`dynlint.memo`), shared by every
+        # recording inside the outermost one: a second look in the same run need not check again.
+        self.answers: dict[Any, Any] = {} if parent is None else parent.answers
 
     def note(self, kind: str, path: str, signature: Any) -> None:
         self.looks.setdefault((kind, path), signature)
+
+    def earlier(self, look: Look) -> Any:
+        """The signature this recording or one around it took of ``look``, else ``_UNSEEN``."""
+        recorder: Recorder | None = self
+        while recorder is not None:
+            if look in recorder.looks:
+                return recorder.looks[look]
+            recorder = recorder.parent
+        return _UNSEEN
 
     def reusable(self) -> bool:
         """Repeatable, and nothing it read changed in the last moments before it was read."""
@@ -53,7 +67,7 @@ def recording() -> Iterator[Recorder]:
     """Record the looks taken inside; a recording inside another adds its looks to the outer one
     too, since the outer answer depends on them as well."""
     outer = _active.get()
-    recorder = Recorder()
+    recorder = Recorder(outer)
     token = _active.set(recorder)
     try:
         yield recorder
@@ -68,6 +82,12 @@ def _merge(outer: Recorder, inner: Recorder) -> None:
         outer.looks.setdefault(look, signature)
     outer.repeatable = outer.repeatable and inner.repeatable
     outer.newest_change = max(outer.newest_change, inner.newest_change)
+
+
+def run_answers() -> dict[Any, Any] | None:
+    """The answers taken in the run being recorded, or None outside a recording."""
+    recorder = _active.get()
+    return None if recorder is None else recorder.answers
 
 
 def replay(looks: list[list[Any]]) -> None:
@@ -135,10 +155,29 @@ def note_file(path: Path | str) -> None:
     if recorder is None:
         return
     key = os.path.abspath(path)
-    signature = _stat_signature(key)
+    _note_read(recorder, key, _stat_signature(key))
+
+
+def _note_read(recorder: Recorder, key: str, signature: Any) -> None:
     recorder.note("file", key, signature)
     for identity in signature or ():
         recorder.newest_change = max(recorder.newest_change, identity[4] / 1e9, identity[5] / 1e9)
+
+
+def again(kind: str, path: Path | str) -> None:
+    """What an earlier look saw is used again (a file's text or a listing kept in memory): the
+    active recording depends on it too, as it was first seen in this run (else as it is now)."""
+    recorder = _active.get()
+    if recorder is None:
+        return
+    key = os.path.abspath(path)
+    signature = recorder.earlier((kind, key))
+    if signature is _UNSEEN:
+        signature = _SIGNATURES[kind](key)
+    if kind == "file":
+        _note_read(recorder, key, signature)
+    else:
+        recorder.note(kind, key, signature)
 
 
 def _probe(path: Path | str) -> str:

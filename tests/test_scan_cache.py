@@ -96,6 +96,12 @@ def fresh_scan(root: Path, options: ScanOptions | None = None) -> Inventory:
     return scan([root], chosen, cwd=root.parent.parent)
 
 
+def scan_entries(tree: Path) -> list[Path]:
+    """The kept scans (the answers cache also keeps what each directory's text says)."""
+    entries = (tree.parent / "cache").glob("answers/*.json")
+    return [e for e in entries if json.loads(json.loads(e.read_text())["request"])["kind"] == "scan"]
+
+
 def edit(path: Path, text: str) -> None:
     time.sleep(0.02)  # past one tick of the file system clock, as any real edit is
     path.write_text(text)
@@ -227,7 +233,7 @@ def test_a_fileset_glob_makes_the_scan_unrepeatable(tree: Path, monkeypatch: pyt
 def test_a_damaged_entry_is_ignored(tree: Path, monkeypatch: pytest.MonkeyPatch, damage: str) -> None:
     root = tree / "live" / "orders"
     expected = cached_scan(root)
-    (entry,) = (tree.parent / "cache").glob("answers/*.json")
+    (entry,) = scan_entries(tree)
     entry.write_text(damage)
     assert cached_scan(root) == expected
 
@@ -235,7 +241,7 @@ def test_a_damaged_entry_is_ignored(tree: Path, monkeypatch: pytest.MonkeyPatch,
 def test_a_tampered_inventory_is_ignored(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = tree / "live" / "orders"
     expected = cached_scan(root)
-    (entry,) = (tree.parent / "cache").glob("answers/*.json")
+    (entry,) = scan_entries(tree)
     data = json.loads(entry.read_text())
     data["answer"]["resources"][0]["line"] = "not a line"
     data["answer"]["resources"][0]["origins"] = {"name": -1}
@@ -350,3 +356,17 @@ def test_a_selection_of_roots_sees_a_backend_file_become_a_var_file(tree: Path) 
     assert [t.var_file for t in scan([tree], options, cwd=tree).tables] == [None]
     edit(root / "env" / "prod.tfvars", 'env = "prod"\n')
     assert [t.var_file for t in scan([tree], options, cwd=tree).tables] == ["live/orders/env/prod.tfvars"]
+
+
+def test_the_root_map_sees_a_module_call_change_its_source(tree: Path) -> None:
+    """Module facts kept per directory depend on the directory's files even when the text was
+    read before their recording started (discovery reads every file's text first)."""
+    from dynlint.changed import changed_set
+
+    (tree / "modules" / "other").mkdir()
+    edit(tree / "modules" / "other" / "main.tf", MODULE_TF)
+    changed = [Path("modules/other/main.tf")]
+    assert changed_set(changed, tree, cache=True).roots == [tree / "modules" / "other"]  # called by none
+    assert changed_set(changed, tree, cache=True).roots == [tree / "modules" / "other"]
+    edit(tree / "live" / "orders" / "main.tf", ROOT_TF.replace("modules/table", "modules/other"))
+    assert changed_set(changed, tree, cache=True).roots == [tree / "live" / "orders"]
