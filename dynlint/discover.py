@@ -111,9 +111,11 @@ class CachedModuleFacts(ModuleFacts):
         memo = Memo("module-facts", {"dir": str(directory), "cwd": str(self.tree.cwd)}, shared=True)
         found = memo.get(_checked_facts)
         if found is None:
+            reported = len(self.tree.diagnostics)
             with observe.recording() as recorder:
                 found = self._read(directory)
-            memo.put(recorder, found, found)
+            if len(self.tree.diagnostics) == reported:  # else read it again, to report it again
+                memo.put(recorder, found, found)
         return found
 
     def _read(self, directory: Path) -> dict[str, Any]:

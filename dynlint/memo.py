@@ -137,15 +137,19 @@ def encode_inventory(inventory: Inventory) -> dict[str, Any]:
     from dynlint.model import ResourceInstance, ValueOrigin
 
     files: dict[str, int] = {}
-    origins: dict[str, int] = {}
+    origins: dict[tuple[Any, ...], int] = {}
+    by_object: dict[int, int] = {}  # the inventory keeps each origin alive: ids stay unique
 
     def file_index(file: str) -> int:
         return files.setdefault(file, len(files))
 
     def origin_index(o: ValueOrigin) -> int:
-        trace = [[file_index(s.file), s.line, s.note, s.column] for s in o.trace]
-        encoded = json.dumps([file_index(o.file), o.line, o.column, trace])
-        return origins.setdefault(encoded, len(origins))
+        known = by_object.get(id(o))
+        if known is None:
+            trace = tuple((file_index(s.file), s.line, s.note, s.column) for s in o.trace)
+            key = (file_index(o.file), o.line, o.column, trace)
+            known = by_object[id(o)] = origins.setdefault(key, len(origins))
+        return known
 
     def resource(r: ResourceInstance) -> dict[str, Any]:
         fields = r.model_dump(exclude={"origins"})
@@ -155,7 +159,7 @@ def encode_inventory(inventory: Inventory) -> dict[str, Any]:
     resources = [resource(r) for r in inventory.resources]
     return {
         "files": list(files),
-        "origins": [json.loads(o) for o in origins],
+        "origins": [[file, line, column, [list(s) for s in trace]] for file, line, column, trace in origins],
         "resources": resources,
         "diagnostics": [d.model_dump() for d in inventory.diagnostics],
         "module_calls": [c.model_dump() for c in inventory.module_calls],

@@ -89,16 +89,17 @@ def _scan_directory(
         if root.dir in seen or (options.only_roots is not None and root.dir not in options.only_roots):
             continue
         seen.add(root.dir)
-        for resource in _evaluate_root(root, top, directory, tree, options, inventory):
+        for resource in _kept_root(root, top, directory, tree, options, inventory):
             if only_file is None or resource.file == only_file:
                 inventory.resources.append(resource)
 
 
 def _selection_facts(tree: SourceTree, options: ScanOptions) -> ModuleFacts | None:
     """With a selection of roots (--changed-files), discovery reads only what it needs, through
-    a tree of its own: the files of roots not selected are neither parsed nor reported on."""
+    a tree of its own: the files of roots not selected are neither parsed nor reported on.
+    With the cache on, what discovery needs of a directory is kept per directory."""
     if options.only_roots is None:
-        return None
+        return CachedModuleFacts(tree) if tree.cache is not None else None
     own = SourceTree(tree.cwd, tree.tops, tree.cache)
     return CachedModuleFacts(own) if tree.cache is not None else ModuleFacts(own)
 
@@ -124,6 +125,55 @@ def _evaluate_root(
         inventory.module_calls.extend(evaluation.module_calls)
         resources.extend(found)
     return resources
+
+
+def _kept_root(
+    root: Root, top: Path, scan_dir: Path, tree: SourceTree, options: ScanOptions, inventory: Inventory
+) -> list[ResourceInstance]:
+    """:func:`_evaluate_root`, kept in the answers cache while everything it looked at is
+    unchanged: after an edit, a scan evaluates only the roots that reach the edited files.
+
+    What the root's files say about themselves (a parse error, a duplicate block) is kept with
+    it, whichever root happened to read the file first in the run that kept it."""
+    if tree.cache is None:
+        return _evaluate_root(root, top, scan_dir, tree, options, inventory)
+    from dynlint.memo import Memo, decode_inventory, encode_inventory
+
+    memo = Memo("root", _root_request(root, top, scan_dir, tree, options))
+    kept = memo.get(lambda data: (decode_inventory(data["part"]), decode_inventory(data["files"])))
+    if kept is not None:
+        part, files = kept
+        tree.diagnostics.extend(files.diagnostics)
+    else:
+        part = Inventory()
+        with observe.recording() as recorder:
+            part.resources = _evaluate_root(root, top, scan_dir, tree, options, part)
+        looked_at = {tree.display(Path(path)) for kind, path in recorder.looks if kind == "file"}
+        files = Inventory(diagnostics=[d for d in tree.diagnostics if d.file in looked_at])
+        memo.put(recorder, {"part": encode_inventory(part), "files": encode_inventory(files)})
+    inventory.diagnostics.extend(part.diagnostics)
+    inventory.module_calls.extend(part.module_calls)
+    return part.resources
+
+
+def _root_request(
+    root: Root, top: Path, scan_dir: Path, tree: SourceTree, options: ScanOptions
+) -> dict[str, Any]:
+    return {
+        "root": str(root.dir),
+        "auto_var_files": [str(p) for p in root.auto_var_files],
+        "variants": [
+            [[str(p) for p in v.files], isinstance(v.label, Path), str(v.label)] for v in root.variants
+        ],
+        "top": str(top),
+        "scan_dir": str(observe.resolve(scan_dir)),
+        "cwd": str(tree.cwd),
+        "tops": None if tree.tops is None else [str(t) for t in tree.tops],
+        "var_files": [[str(p), str(observe.resolve(p))] for p in options.var_files],
+        "variables": [list(v) for v in options.variables],
+        "env": options.env,
+        "environments": list(options.environments),
+    }
 
 
 def _not_evaluated(evaluation: Evaluation, rejected: list[Path], tree: SourceTree) -> Diagnostic:

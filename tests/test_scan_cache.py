@@ -7,6 +7,7 @@ import os
 import shutil
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from harness import REPO, run_dynlint
@@ -370,3 +371,70 @@ def test_the_root_map_sees_a_module_call_change_its_source(tree: Path) -> None:
     assert changed_set(changed, tree, cache=True).roots == [tree / "modules" / "other"]
     edit(tree / "live" / "orders" / "main.tf", ROOT_TF.replace("modules/table", "modules/other"))
     assert changed_set(changed, tree, cache=True).roots == [tree / "live" / "orders"]
+
+
+class RootEvaluations:
+    """Counts the root modules evaluated (not answered from the cache), by root directory."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from dynlint import roots
+
+        self.roots: list[str] = []
+        real = roots._evaluate_root
+
+        def counted(root: Any, *args: Any) -> Any:
+            self.roots.append(root.dir.name)
+            return real(root, *args)
+
+        monkeypatch.setattr(roots, "_evaluate_root", counted)
+
+
+AUDIT_TF = """\
+resource "aws_dynamodb_table" "audit" {
+  name         = "audit"
+  billing_mode = "PAY_PER_REQUEST"
+  hash_key     = "id"
+
+  attribute {
+    name = "id"
+    type = "S"
+  }
+}
+"""
+
+
+def test_after_an_edit_only_the_roots_that_reach_it_are_evaluated_again(
+    tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tree / "live" / "audit").mkdir()
+    edit(tree / "live" / "audit" / "main.tf", AUDIT_TF)
+    evaluations = RootEvaluations(monkeypatch)
+    options = ScanOptions(cache=True)
+    assert len(scan([tree], options, cwd=tree).tables) == 2
+    assert sorted(evaluations.roots) == ["audit", "orders"]
+    edit(tree / "live" / "audit" / "main.tf", AUDIT_TF.replace('"audit"\n', '"audit-2"\n'))
+    after = scan([tree], options, cwd=tree)
+    assert evaluations.roots[2:] == ["audit"]
+    assert after.model_dump() == scan([tree], ScanOptions(), cwd=tree).model_dump()
+    assert "audit-2" in {t.values.get("name") for t in after.tables}
+    edit(tree / "modules" / "table" / "settings.json", '{"billing_mode": "PROVISIONED"}')
+    evaluations.roots.clear()
+    after = scan([tree], options, cwd=tree)
+    assert evaluations.roots == ["orders"]  # through the module it calls and the file it reads
+    assert after.model_dump() == scan([tree], ScanOptions(), cwd=tree).model_dump()
+
+
+def test_a_kept_root_still_reports_what_its_files_say(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A module's own error is kept with every root that reads it, not only the first."""
+    broken = MODULE_TF + 'variable "name" { type = string }\n'  # declared twice: Terraform refuses
+    edit(tree / "modules" / "table" / "main.tf", broken)
+    shutil.copytree(tree / "live" / "orders", tree / "live" / "another")
+    options = ScanOptions(cache=True)
+    first = scan([tree], options, cwd=tree)
+    assert any(d.file == "modules/table/main.tf" for d in first.errors)
+    shutil.rmtree(tree / "live" / "another")  # the root that read the module first
+    evaluations = RootEvaluations(monkeypatch)
+    after = scan([tree], options, cwd=tree)
+    assert evaluations.roots == []
+    assert after.model_dump() == scan([tree], ScanOptions(), cwd=tree).model_dump()
+    assert any(d.file == "modules/table/main.tf" for d in after.errors)
