@@ -15,16 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from dynlint.baseline import (
-    BaselineError,
-    BaselineOutcome,
-    apply_baseline,
-    baseline_document,
-    describe_fixed,
-    load_baseline,
-    scope_of,
-    write_baseline,
-)
 from dynlint.check import CheckOptions, CheckResult, run_check
 from dynlint.model import Inventory
 from dynlint.reports.colour import colour_enabled, colour_findings_text
@@ -33,6 +23,7 @@ from dynlint.reports.tables import describe_diagnostic
 from dynlint.scan import UsageError
 
 if TYPE_CHECKING:
+    from dynlint.baseline import BaselineOutcome
     from dynlint.changed import ChangeSet
 
 EXIT_OK = 0
@@ -84,6 +75,8 @@ def check_report(
     colour = delivery.output_format == "text" and colour_enabled(stream)
     text = render(result, delivery.output_format, outcome, cwd, colour)
     if outcome is not None and delivery.output_format != "json":
+        from dynlint.baseline import describe_fixed
+
         notes.extend(f"dynlint: {line}" for line in describe_fixed(outcome))
     if delivery.output is not None:
         _save(delivery.output, text)
@@ -107,6 +100,8 @@ def render(
     if output_format == "json":
         document = findings_document(result)
         if outcome is not None:
+            from dynlint.baseline import baseline_document
+
             document["baseline"] = baseline_document(outcome)
         return json.dumps(document, indent=2)
     result = _placed(result)
@@ -162,6 +157,8 @@ def _select_changed(options: CheckOptions, delivery: Delivery, cwd: Path) -> Cha
 
 
 def _write(path: Path, result: CheckResult, notes: list[str], cwd: Path) -> None:
+    from dynlint.baseline import BaselineError, write_baseline
+
     try:
         baseline = write_baseline(path, result.findings)
     except BaselineError as error:
@@ -178,6 +175,8 @@ def _apply_baseline(
         path = (config.base_dir or cwd) / config.baseline
     if path is None:
         return None
+    from dynlint.baseline import BaselineError, apply_baseline, load_baseline, scope_of
+
     try:
         baseline = load_baseline(path)
     except BaselineError as error:

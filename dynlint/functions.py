@@ -40,7 +40,6 @@ from dynlint.values import (
     normalize_number,
     type_name,
 )
-from dynlint.yamlvalues import yaml_value
 
 __all__ = [
     "FUNCTIONS",
@@ -1914,6 +1913,8 @@ def _dirname(path: str) -> str:
 
 @_function("yamldecode", _STR)
 def _yamldecode(text: str) -> Any:
+    from dynlint.yamlvalues import yaml_value  # pyyaml is imported only where YAML is decoded
+
     try:
         return yaml_value(text)
     except EvaluationError as error:

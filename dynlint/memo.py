@@ -1,26 +1,31 @@
 """Answers computed from the file system, kept with every look they took, in the user cache.
 
-Two answers are kept: a whole scan (the evaluated :class:`Inventory`) and the map of root
-modules that ``--changed-files`` starts from. An entry is named by the SHA-256 of its kind, of
-what it is asked (for a scan: the paths, the working directory, the var files, ``--var``
-values, ``--env``, the environments, the roots a change set selects) and of the code that
-answers (dynlint's version and the size and time of each of its own source files, so an edited
-checkout never reuses an older answer). It holds the answer and the looks
-:mod:`dynlint.observe` recorded while computing it, and is used only while every look still
-sees the same: a file with the same identity, size and change times, a directory with the same
-names, a probe with the same answer, a link that leads to the same place. Anything else (an
-edit, a new var file, a changed ``modules.json``, a moved link) computes the answer again and
-replaces the entry. A recording that could not be repeated, or that read a file changed just
-before it was read, is not kept. Entries are JSON, validated as they are decoded; a damaged
-entry is ignored. ``--no-cache`` turns this off with the parse cache.
+The answers kept: a whole scan (the evaluated :class:`Inventory`), each root module's part of
+it, what discovery needs of each directory, the map of root modules that ``--changed-files``
+starts from, and a whole check's report (:mod:`dynlint.replay`). An entry is named by the
+SHA-256 of its kind, of what it is asked (for a scan: the paths, the working directory, the var
+files, ``--var`` values, ``--env``, the environments, the roots a change set selects) and of
+the code that answers (dynlint's version, the size and time of each of its own source files,
+the Python version and the state of the directories packages are installed in), so an edited
+checkout, an upgrade or a newly installed dependency never reuses an older answer. It holds
+the answer and the looks :mod:`dynlint.observe` recorded while computing it, and is used only
+while every look still sees the same: a file with the same identity, size and change times, a
+directory with the same names, a probe with the same answer, a link that leads to the same
+place. Anything else (an edit, a new var file, a changed ``modules.json``, a moved link)
+computes the answer again and replaces the entry. A recording that could not be repeated, or
+that read a file changed just before it was read, is not kept. Entries are JSON, validated as
+they are decoded; a damaged entry is ignored. ``--no-cache`` turns this off with the parse
+cache.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -38,14 +43,21 @@ T = TypeVar("T")
 
 @functools.cache
 def _code() -> str:
-    """A digest of the size and modification time of each of dynlint's own files (once a run)."""
+    """A digest of the code that answers (taken once a run): the size and modification time of
+    each of dynlint's own files, the Python version, and the modification time of each
+    directory packages are installed in (installing, upgrading or removing a package, the
+    parser's say, changes its listing)."""
     package = Path(__file__).resolve().parent
-    found: list[Any] = []
+    found: list[Any] = [sys.version]
     for directory, _, names in sorted(os.walk(package)):
         for name in sorted(n for n in names if n.endswith((".py", ".toml", ".json"))):
             info = os.stat(os.path.join(directory, name))
             relative = os.path.relpath(os.path.join(directory, name), package)
             found.append([relative, info.st_size, info.st_mtime_ns])
+    for entry in sys.path:
+        if os.path.basename(entry) in ("site-packages", "dist-packages"):
+            with contextlib.suppress(OSError):
+                found.append([entry, os.stat(entry).st_mtime_ns])
     return hashlib.sha256(json.dumps(found).encode("utf-8", "surrogatepass")).hexdigest()
 
 

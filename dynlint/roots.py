@@ -26,7 +26,6 @@ from dynlint.model import Diagnostic, Inventory, ResourceInstance, TraceStep, me
 from dynlint.module_inputs import check_root_inputs
 from dynlint.modules import SourceTree, is_configuration_file
 from dynlint.parser import ParseError, parse_expression
-from dynlint.plan import load_plan, looks_like_plan
 from dynlint.scan import ScanOptions, UsageError
 from dynlint.syntax import Pos
 from dynlint.types import convert
@@ -41,7 +40,7 @@ def evaluate_paths(paths: list[Path], options: ScanOptions, cwd: Path) -> Invent
     seen_roots: set[Path] = set()
     for path in paths:
         resolved = observe.resolve(path)
-        if observe.is_file(resolved) and resolved.suffix == ".json" and looks_like_plan(resolved):
+        if observe.is_file(resolved) and resolved.suffix == ".json" and _is_plan(resolved):
             _scan_plan(resolved, tree, options, inventory)
         elif observe.is_dir(resolved):
             _scan_directory(resolved, tree, options, inventory, seen_roots)
@@ -52,8 +51,16 @@ def evaluate_paths(paths: list[Path], options: ScanOptions, cwd: Path) -> Invent
     return inventory
 
 
+def _is_plan(path: Path) -> bool:
+    from dynlint.plan import looks_like_plan  # the plan reader only where a JSON file is named
+
+    return looks_like_plan(path)
+
+
 def _scan_plan(path: Path, tree: SourceTree, options: ScanOptions, inventory: Inventory) -> None:
     display = tree.display(path)
+    from dynlint.plan import load_plan
+
     result = load_plan(path, display, tree.display(path.parent))
     inventory.files += 1
     inventory.diagnostics.extend(result.diagnostics)

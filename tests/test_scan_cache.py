@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -438,3 +439,21 @@ def test_a_kept_root_still_reports_what_its_files_say(tree: Path, monkeypatch: p
     assert evaluations.roots == []
     assert after.model_dump() == scan([tree], ScanOptions(), cwd=tree).model_dump()
     assert any(d.file == "modules/table/main.tf" for d in after.errors)
+
+
+def test_installing_a_package_changes_the_code_that_answers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An upgraded parser may parse differently: no answer kept before it is reused."""
+    packages = tmp_path / "lib" / "site-packages"
+    packages.mkdir(parents=True)
+    monkeypatch.setattr(sys, "path", [*sys.path, str(packages)])
+    memo._code.cache_clear()
+    before = memo._code()
+    time.sleep(0.02)
+    (packages / "tree_sitter_hcl-9.9.dist-info").mkdir()
+    memo._code.cache_clear()
+    try:
+        assert memo._code() != before
+    finally:
+        memo._code.cache_clear()
