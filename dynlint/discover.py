@@ -18,8 +18,9 @@ from dynlint.model import MODELLED_TYPES
 from dynlint.modules import (
     SourceTree,
     configuration_files,
-    is_configuration_file,
+    is_configuration_name,
     is_var_file,
+    is_var_name,
     literal_source,
 )
 
@@ -190,8 +191,8 @@ def _walk(scan_dir: Path, tree: SourceTree) -> tuple[dict[Path, ModuleText], dic
     var_dirs: dict[Path, list[Path]] = {}
     for current, filenames in observe.walk(scan_dir, _skipped):
         directory = observe.resolve(current)
-        configuration = [directory / name for name in filenames if is_configuration_file(directory / name)]
-        var_files = [directory / name for name in filenames if is_var_file(directory / name)]
+        configuration = [directory / name for name in filenames if is_configuration_name(name)]
+        var_files = [directory / name for name in filenames if is_var_name(name)]
         if var_files:
             var_dirs[directory] = var_files
         if configuration:

@@ -19,15 +19,19 @@ MODULE_META_ARGUMENTS = frozenset({"source", "version", "count", "for_each", "pr
 
 
 def is_configuration_file(path: Path) -> bool:
-    return _config_name(path.name)
+    return is_configuration_name(path.name)
 
 
-def _config_name(name: str) -> bool:
+def is_configuration_name(name: str) -> bool:
     return name.endswith((".tf", ".tf.json")) and not name.startswith(".")
 
 
 def is_var_file(path: Path) -> bool:
-    return path.name.endswith((".tfvars", ".tfvars.json"))
+    return is_var_name(path.name)
+
+
+def is_var_name(name: str) -> bool:
+    return name.endswith((".tfvars", ".tfvars.json"))
 
 
 def is_override_file(path: Path) -> bool:
@@ -43,7 +47,7 @@ def configuration_files(directory: Path) -> list[Path]:
     refuses those with an error rather than skipping them without a word.
     """
     entries = observe.list_dir(directory)
-    return [directory / name for name, is_dir in entries if not is_dir and _config_name(name)]
+    return [directory / name for name, is_dir in entries if not is_dir and is_configuration_name(name)]
 
 
 def literal_source(call: Block) -> str | None:

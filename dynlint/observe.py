@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import time
 from collections.abc import Iterator
 from contextvars import ContextVar
@@ -41,6 +42,10 @@ class Recorder:
         # Kept answers already taken in this run (:mod:`dynlint.memo`), shared by every
         # recording inside the outermost one: a second look in the same run need not check again.
         self.answers: dict[Any, Any] = {} if parent is None else parent.answers
+        # Where each path led at its first look in this run (``realpath`` lstats every part).
+        self.resolved: dict[str, str] = {} if parent is None else parent.resolved
+        # What each look sees now, taken once a run however many kept answers repeat it.
+        self.measured: dict[Look, Any] = {} if parent is None else parent.measured
 
     def note(self, kind: str, path: str, signature: Any) -> None:
         self.looks.setdefault((kind, path), signature)
@@ -101,8 +106,9 @@ def replay(looks: list[list[Any]]) -> None:
 def _stat_signature(path: str) -> list[Any] | None:
     """The path's own ``lstat`` and, for a link, its target's ``stat``: what a read depends on."""
     try:
-        signature = [_identity(os.lstat(path))]
-        if os.path.islink(path):
+        own = os.lstat(path)
+        signature = [_identity(own)]
+        if stat.S_ISLNK(own.st_mode):
             signature.append(_identity(os.stat(path)))
     except (OSError, ValueError):
         return None
@@ -138,7 +144,30 @@ def _kind_signature(path: str) -> str:
 
 
 def _real_path(path: str) -> str:
-    return os.path.realpath(path)
+    recorder = _active.get()
+    return os.path.realpath(path) if recorder is None else _real_path_in_run(path, recorder.resolved)
+
+
+def _real_path_in_run(path: str, known: dict[str, str]) -> str:
+    """``os.path.realpath`` of an absolute, normalized ``path``, taking the answers for its
+    parents from ``known`` (and adding its own): one ``lstat`` for a path whose parent was
+    resolved before, where ``realpath`` takes one for every part."""
+    pending: list[str] = []
+    current = path
+    while current not in known:
+        parent, name = os.path.split(current)
+        if not name:  # the file system's root
+            known[current] = current
+            break
+        pending.append(name)
+        current = parent
+    base = known[current]
+    for name in reversed(pending):
+        candidate = os.path.join(base, name)
+        base = os.path.realpath(candidate) if os.path.islink(candidate) else candidate
+        current = os.path.join(current, name)
+        known[current] = base
+    return base
 
 
 _SIGNATURES = {
@@ -195,11 +224,9 @@ def resolve(path: Path | str) -> Path:
     recorder = _active.get()
     if recorder is None:
         return Path(os.path.realpath(key))
-    # Within one recording a path resolves as it did at its first look (that is what is kept).
-    found = recorder.looks.get(("real", key))
-    if found is None:
-        found = os.path.realpath(key)
-        recorder.note("real", key, found)
+    # Within one run a path resolves as it did at its first look (that is what is kept).
+    found = _real_path_in_run(key, recorder.resolved)
+    recorder.note("real", key, found)
     return Path(found)
 
 
@@ -248,9 +275,17 @@ def unrepeatable() -> None:
 
 def unchanged(looks: list[list[Any]]) -> bool:
     """Whether every recorded look (``[kind, path, signature]``) still sees the same."""
+    recorder = _active.get()
+    measured: dict[Look, Any] = {} if recorder is None else recorder.measured
     for kind, path, signature in looks:
-        measure = _SIGNATURES.get(kind)
-        if measure is None or measure(path) != signature:
+        look = (kind, path)
+        now = measured.get(look, _UNSEEN)
+        if now is _UNSEEN:
+            measure = _SIGNATURES.get(kind)
+            if measure is None:
+                return False
+            now = measured[look] = measure(path)
+        if now != signature:
             return False
     return True
 

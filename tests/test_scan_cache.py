@@ -457,3 +457,35 @@ def test_installing_a_package_changes_the_code_that_answers(
         assert memo._code() != before
     finally:
         memo._code.cache_clear()
+
+
+def test_a_run_resolves_paths_as_realpath_does_whatever_order_they_come_in(tmp_path: Path) -> None:
+    (tmp_path / "a" / "b" / "c").mkdir(parents=True)
+    (tmp_path / "x" / "y").mkdir(parents=True)
+    (tmp_path / "a" / "to_x").symlink_to(tmp_path / "x")
+    (tmp_path / "a" / "relative").symlink_to(Path("..") / "x" / "y")
+    (tmp_path / "a" / "loop").symlink_to("loop")
+    (tmp_path / "a" / "sibling").symlink_to("b")
+    (tmp_path / "a" / "dangling").symlink_to("/nonexistent/q")
+    paths = [
+        str(tmp_path / part)
+        for part in (
+            "a/b/c/main.tf", "a/to_x/y/z.tf", "a/relative/k", "a/loop/q", "a/sibling/c",
+            "a/dangling/w", "missing/n", "a/to_x", ".",
+        )
+    ]
+    for order in (paths, paths[::-1], sorted(paths, key=len)):
+        known: dict[str, str] = {}
+        found = [observe._real_path_in_run(os.path.abspath(p), known) for p in order]
+        assert found == [os.path.realpath(p) for p in order]
+
+
+def test_a_link_made_between_runs_is_seen_by_the_next_run(tmp_path: Path) -> None:
+    (tmp_path / "real").mkdir()
+    (tmp_path / "other").mkdir()
+    with observe.recording() as recorder:
+        observe.resolve(tmp_path / "link" / "main.tf")
+    looks = observe.recorded_looks(recorder)
+    (tmp_path / "link").symlink_to(tmp_path / "other")
+    with observe.recording():
+        assert not observe.unchanged(looks)
